@@ -1,0 +1,28 @@
+"""Fixtures shared by every test: the cast of people (hub/core/testing/cast.py)."""
+
+import pytest
+
+from hub.core.testing.cast import CAST, make_person
+
+
+def _fixture(key):
+    @pytest.fixture
+    def character(db):
+        return make_person(key)
+
+    character.__name__ = key
+    return character
+
+
+for _character in CAST:
+    globals()[_character.key] = _fixture(_character.key)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits and other cached state never leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

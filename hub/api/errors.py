@@ -1,0 +1,68 @@
+"""One shape for every API error, so scripts can rely on it:
+
+    {"detail": "What went wrong, in a sentence.",
+     "errors": [{"field": "limit", "message": "Input should be less than or equal to 100"}]}
+
+``errors`` is present for validation failures, one item per bad field.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+
+def _field_name(loc) -> str:
+    # ninja reports locations like ("query", "limit") or ("body", "payload", "title")
+    parts = [str(part) for part in loc if part not in ("query", "body", "path", "payload")]
+    return ".".join(parts) or "request"
+
+
+def install(api: NinjaAPI) -> None:
+    @api.exception_handler(NinjaValidationError)
+    def validation_error(request, exc):
+        errors = [
+            {"field": _field_name(error.get("loc", ())), "message": error.get("msg", "Invalid")}
+            for error in exc.errors
+        ]
+        return api.create_response(
+            request,
+            {"detail": "Some of the values sent are not valid.", "errors": errors},
+            status=422,
+        )
+
+    @api.exception_handler(ValidationError)
+    def django_validation_error(request, exc):
+        if hasattr(exc, "message_dict"):
+            errors = [
+                {"field": field, "message": " ".join(messages)}
+                for field, messages in exc.message_dict.items()
+            ]
+        else:
+            errors = [{"field": "request", "message": message} for message in exc.messages]
+        return api.create_response(
+            request,
+            {"detail": "Some of the values sent are not valid.", "errors": errors},
+            status=422,
+        )
+
+    @api.exception_handler(AuthenticationError)
+    def authentication_error(request, exc):
+        return api.create_response(
+            request, {"detail": "The API token is missing, wrong or revoked."}, status=401
+        )
+
+    @api.exception_handler(PermissionDenied)
+    def permission_denied(request, exc):
+        return api.create_response(
+            request, {"detail": str(exc) or "You do not have permission to do this."}, status=403
+        )
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return api.create_response(request, {"detail": "Not found."}, status=404)
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc):
+        return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
