@@ -75,3 +75,7 @@ lock: ## Re-pin requirements.lock from pyproject.toml
 .PHONY: clean
 clean: ## Remove the virtual environment, built files and the SQLite database
 	rm -rf $(VENV) $(STAMPS) frontend/node_modules frontend/dist staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm
+
+.PHONY: demo-codes
+demo-codes: ## Print the demo curator's and admin's current two-factor codes
+	@DEBUG=true $(PY) manage.py demo_totp

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("hub.core.urls")),
     path("accounts/", include("hub.accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("people/", include("hub.accounts.urls_people")),
     path("organisations/", include("hub.directory.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),

@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and roles"
 
     def ready(self) -> None:
-        from hub.accounts import receivers  # noqa: F401 - connects allauth's signals
+        from hub.accounts import permissions, receivers  # noqa: F401 - rules and signals

@@ -1,6 +1,7 @@
 from ninja import NinjaAPI
 
 from hub.api import errors
+from hub.api.accounts import router as accounts_router
 from hub.api.auth import public
 from hub.api.organisations import router as organisations_router
 
@@ -19,4 +20,5 @@ api = NinjaAPI(
     urls_namespace="api-1.0.0",
 )
 errors.install(api)
+api.add_router("/me", accounts_router, tags=["accounts"])
 api.add_router("/organisations", organisations_router, tags=["organisations"])

@@ -11,8 +11,8 @@ def _nav(request):
     if user is not None and user.is_authenticated:
         if user.has_perm("core.view_audit_log"):
             items.append(("Audit log", reverse("core:audit_log")))
-        if user.has_perm("accounts.grant_role"):
-            items.append(("People and roles", reverse("accounts:people")))
+        if user.has_perm("accounts.view_people"):
+            items.append(("People and roles", reverse("people:list")))
     path = request.path
     return [
         {"text": text, "href": href, "current": path == href, "active": path.startswith(href)}

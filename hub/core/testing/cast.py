@@ -27,7 +27,7 @@ CAST = [
     Character("member", "Maya Member", "maya@example.org", ()),
     Character("practitioner", "Priya Practitioner", "priya@dwp.gov.uk", (Role.PRACTITIONER,)),
     Character("reviewer", "Rhys Reviewer", "rhys@example.ac.uk", (Role.REVIEWER,)),
-    Character("sponsor", "Sam Sponsor", "sam@hmrc.gov.uk", (Role.SPONSOR, Role.PRACTITIONER)),
+    Character("sponsor", "Sam Sponsor", "sam@hmrc.gov.uk", (Role.SPONSOR,)),
     Character("curator", "Cara Curator", "cara@hub.gov.uk", (Role.CURATOR,)),
     Character("admin", "Ada Admin", "ada@hub.gov.uk", (Role.ADMIN,)),
     Character("outsider", "Olu Other", "olu@othercouncil.gov.uk", (Role.PRACTITIONER,)),

@@ -1,0 +1,20 @@
+from ninja import Router, Schema
+
+from hub.api.auth import members
+from hub.core.roles import role_names
+
+router = Router()
+
+
+class Me(Schema):
+    email: str
+    display_name: str
+    roles: list[str]
+
+
+@router.get("", response=Me, auth=members, summary="Who the token or session belongs to")
+def me(request):
+    """The signed-in person: use it to check that a token works. 401 without credentials."""
+    user = request.auth
+    return {"email": user.email, "display_name": user.public_name,
+            "roles": sorted(role_names(user))}
