@@ -15,7 +15,11 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 def _field_name(loc) -> str:
     # ninja reports locations like ("query", "limit") or ("body", "payload", "title")
-    parts = [str(part) for part in loc if part not in ("query", "body", "path", "payload")]
+    # Repeated parameters add an index (("query", "kind", 0)): the field is still "kind".
+    parts = [
+        str(part) for part in loc
+        if part not in ("query", "body", "path", "payload") and not isinstance(part, int)
+    ]
     return ".".join(parts) or "request"
 
 

@@ -5,3 +5,6 @@ class DirectoryConfig(AppConfig):
     name = "hub.directory"
     label = "directory"
     verbose_name = "Directory of organisations"
+
+    def ready(self) -> None:
+        from hub.directory import permissions  # noqa: F401 - registers the rules

@@ -85,6 +85,12 @@ class Organisation(TimeStampedModel):
     local_authority_type = models.CharField(
         max_length=100, blank=True, help_text="For councils: county, district, unitary…"
     )
+    govuk_format = models.CharField(
+        "type on GOV.UK",
+        max_length=100,
+        blank=True,
+        help_text="The body's type as GOV.UK records it (court, public corporation…).",
+    )
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
     )
@@ -109,6 +115,16 @@ class Organisation(TimeStampedModel):
     class Meta:
         ordering = [Lower("name")]
         indexes = [models.Index(Lower("name"), name="directory_org_name_lower")]
+        constraints = [
+            # Partners are typed in by people: two with the same name would be a mistake.
+            # Public bodies come from registers that may repeat a name (a county council and
+            # its successor unitary), so they are told apart by their codes instead.
+            models.UniqueConstraint(
+                Lower("name"),
+                condition=models.Q(source="hub"),
+                name="directory_partner_name_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -119,3 +135,14 @@ class Organisation(TimeStampedModel):
     @property
     def is_closed(self) -> bool:
         return self.status == Status.CLOSED
+
+    @property
+    def is_partner(self) -> bool:
+        """Added on the hub (a company, charity or other partner), not loaded from a register."""
+        return self.source == Source.HUB
+
+    @property
+    def govuk_url(self) -> str:
+        if not self.govuk_slug:
+            return ""
+        return f"https://www.gov.uk/government/organisations/{self.govuk_slug}"

@@ -49,9 +49,7 @@ def test_a_curator_filters_the_audit_log_by_action_and_person(signed_in, curator
     client = signed_in(curator)
     page = client.get(reverse("core:audit_log"), {"action": "role.grant"})
     assert page.status_code == 200
-    assert list(page.context["page_obj"].object_list.values_list("action", flat=True)) == [
-        "role.grant"
-    ]
+    assert [entry.action for entry in page.context["page_obj"]] == ["role.grant"]
     by_admin = client.get(reverse("core:audit_log"), {"actor_email": "ada@hub.gov.uk"})
     assert [entry.action for entry in by_admin.context["page_obj"]] == ["allow_list.add"]
 

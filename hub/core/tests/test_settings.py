@@ -46,7 +46,8 @@ def test_email_urls_choose_the_backend():
 
 def _manage(*args, **env):
     clean = {key: value for key, value in os.environ.items()
-             if key not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "HUB_TESTING"}}
+             if key not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "HUB_TESTING",
+                           "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     clean.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=clean,

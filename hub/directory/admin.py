@@ -1,0 +1,27 @@
+from django.contrib import admin
+
+from hub.directory.models import Organisation
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    """For admins: the pages at /organisations/ are how curators add and change partners,
+    and ``load_public_bodies`` is how public bodies change."""
+
+    list_display = ["name", "abbreviation", "kind", "nation", "status", "source", "updated_at"]
+    list_filter = ["kind", "nation", "status", "source"]
+    search_fields = [
+        "name",
+        "abbreviation",
+        "other_names",
+        "slug",
+        "govuk_slug",
+        "la_code",
+        "gss_code",
+        "ods_code",
+    ]
+    readonly_fields = ["created_at", "updated_at"]
+    autocomplete_fields = ["parents"]
+    prepopulated_fields = {"slug": ["name"]}
+    list_per_page = 50
+    show_full_result_count = False
