@@ -330,7 +330,7 @@ def account_erase(*, user: User, by: User) -> None:
 
 # --- API tokens ---------------------------------------------------------------------------
 
-TOKEN_PREFIX = "hub_"
+TOKEN_PREFIX = "hub_"  # noqa: S105 - a public prefix, not a secret
 
 
 def _hash(secret: str) -> str:

@@ -19,6 +19,7 @@ from hub.accounts.models import PractitionerDomain, PractitionerRequest, User
 from hub.core.permissions import require_perm
 from hub.core.roles import GROUP_ROLES, ROLE_DESCRIPTIONS, Role, role_names
 
+
 def _posted(request):
     """The submitted data, or None for a GET: an empty POST still shows what is missing."""
     return request.POST if request.method == "POST" else None

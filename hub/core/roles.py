@@ -26,7 +26,8 @@ STAFF_ROLES = [Role.CURATOR, Role.ADMIN]
 
 ROLE_DESCRIPTIONS = {
     Role.VISITOR: "Anyone, not signed in: reads everything published.",
-    Role.MEMBER: "Anyone signed in: keeps a profile, submits ideas, comments, registers for events.",
+    Role.MEMBER: "Anyone signed in: keeps a profile, submits ideas, comments, "
+    "registers for events.",
     Role.PRACTITIONER: "Works in public services: submits case studies, asks for research help, "
     "joins cohorts and the innovators' network.",
     Role.REVIEWER: "Scores the ideas assigned to them, including unpublished ones.",

@@ -12,7 +12,7 @@ from django.contrib.auth.models import AnonymousUser, Group
 
 from hub.core.roles import Role
 
-PASSWORD = "correct-horse-battery-staple"
+PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test-only password
 
 
 @dataclass(frozen=True)
