@@ -77,7 +77,7 @@ def main() -> None:
         client.get(url)  # warm caches
         captured = []
 
-        def count(execute, sql, params, many, context):
+        def count(execute, sql, params, many, context, captured=captured):
             captured.append(sql)
             return execute(sql, params, many, context)
 
