@@ -13,6 +13,9 @@ class HubUserAdmin(UserAdmin):
     fieldsets = UserAdmin.fieldsets + (
         ("On the hub", {"fields": ["display_name", "job_title", "organisation", "erased_at"]}),
     )
+    # Roles are granted on the hub's People and roles page, where every grant is audited.
+    readonly_fields = ["groups", "user_permissions", "is_superuser", "is_staff", "erased_at",
+                       "last_login", "date_joined"]
 
 
 @admin.register(PractitionerDomain)
