@@ -7,7 +7,10 @@ import pytest
 
 from hub.core.roles import role_names
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_a_public_servant_signs_up_verifies_signs_in_and_searches_the_directory(

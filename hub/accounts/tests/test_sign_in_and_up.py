@@ -2,13 +2,10 @@
 app), throttling and password reset, through the pages people use."""
 
 import re
-import time
 
 import pytest
 from allauth.account.models import EmailAddress
-from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
@@ -16,7 +13,7 @@ from django.urls import reverse
 from hub.accounts.models import User
 from hub.core.models import AuditEntry
 from hub.core.roles import Role, role_names
-from hub.core.testing.cast import PASSWORD
+from hub.core.testing.cast import PASSWORD, current_totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -49,11 +46,6 @@ def _main(response) -> str:
     return body[body.index("<main") : body.index("</main>")]
 
 
-def _totp_code(user) -> str:
-    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
-    secret = get_mfa_adapter().decrypt(authenticator.data["secret"])
-    counter = int(time.time()) // 30  # allauth's default MFA_TOTP_PERIOD
-    return format_hotp_value(hotp_value(secret, counter))
 
 
 # --- Signing up and confirming the address -------------------------------------------------
@@ -229,7 +221,7 @@ def test_the_curator_is_asked_for_a_code_and_gets_in_with_the_right_one(client, 
     assert wrong.status_code == 200 and "Incorrect code" in wrong.content.decode()
     assert _signed_in_user_id(client) is None
 
-    response = client.post(reverse("mfa_authenticate"), {"code": _totp_code(curator)})
+    response = client.post(reverse("mfa_authenticate"), {"code": current_totp_code(curator)})
     assert response.status_code == 302
     assert response["Location"] == reverse(settings.LOGIN_REDIRECT_URL)
     assert _signed_in_user_id(client) == str(curator.pk)

@@ -75,3 +75,18 @@ def make_person(key: str):
 def person_for_role(role: str):
     key = ROLE_CHARACTERS[role]
     return AnonymousUser() if key is None else make_person(key)
+
+
+def current_totp_code(user) -> str:
+    """The code the person's authenticator app would show now."""
+    import time
+
+    from allauth.mfa import app_settings
+    from allauth.mfa.adapter import get_adapter
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    secret = get_adapter().decrypt(authenticator.data["secret"])
+    counter = int(time.time()) // app_settings.TOTP_PERIOD
+    return format_hotp_value(hotp_value(secret, counter))
