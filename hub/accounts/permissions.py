@@ -6,7 +6,20 @@ the shared role predicates; ``tests/test_permission_table.py`` checks every cell
 
 import rules
 
-from hub.core.roles import CURATOR_GRANTABLE, Role, is_admin, is_curator, is_member, is_practitioner
+from hub.core.roles import (
+    CURATOR_GRANTABLE,
+    A,
+    C,
+    M,
+    P,
+    R,
+    S,
+    V,
+    is_admin,
+    is_curator,
+    is_member,
+    is_practitioner,
+)
 
 
 @rules.predicate
@@ -27,16 +40,6 @@ rules.add_perm("accounts.erase_account", is_admin)
 rules.add_perm("accounts.request_practitioner_status", is_member & ~is_practitioner)
 rules.add_perm("accounts.manage_api_tokens", is_member)
 rules.add_perm("accounts.manage_own_account", is_member)
-
-V, M, P, R, S, C, A = (
-    Role.VISITOR,
-    Role.MEMBER,
-    Role.PRACTITIONER,
-    Role.REVIEWER,
-    Role.SPONSOR,
-    Role.CURATOR,
-    Role.ADMIN,
-)
 
 # action → the roles that may do it. Every role not listed may not.
 TABLE: dict[str, set[str]] = {

@@ -69,3 +69,15 @@ is_sponsor = _has_role(Role.SPONSOR)
 is_reviewer = _has_role(Role.REVIEWER)
 # Hub staff work in public service, so they count as practitioners too.
 is_practitioner = _has_role(Role.PRACTITIONER) | is_curator
+
+# One-letter names for writing permission tables compactly:
+# visitor, member, practitioner, reviewer, sponsor, curator, admin.
+V, M, P, R, S, C, A = (
+    Role.VISITOR,
+    Role.MEMBER,
+    Role.PRACTITIONER,
+    Role.REVIEWER,
+    Role.SPONSOR,
+    Role.CURATOR,
+    Role.ADMIN,
+)

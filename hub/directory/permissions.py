@@ -9,20 +9,10 @@ walks every cell, and the page tests check the same cells through HTTP.
 
 import rules
 
-from hub.core.roles import Role, is_curator
+from hub.core.roles import A, C, is_curator
 
 rules.add_perm("directory.add_partner", is_curator)
 rules.add_perm("directory.change_organisation", is_curator)
-
-V, M, P, R, S, C, A = (
-    Role.VISITOR,
-    Role.MEMBER,
-    Role.PRACTITIONER,
-    Role.REVIEWER,
-    Role.SPONSOR,
-    Role.CURATOR,
-    Role.ADMIN,
-)
 
 # action → the roles that may do it. Every role not listed may not.
 TABLE: dict[str, set[str]] = {

@@ -105,6 +105,18 @@ class Visit:
         )
 
 
+@pytest.fixture(autouse=True)
+def _seeded(transactional_db):
+    """Browser tests run in real transactions and the database is emptied after each; put
+    back the roles and allow-list that the migrations seed."""
+    from django.contrib.auth.models import Group
+
+    from hub.accounts.models import PractitionerDomain
+    from hub.accounts.seeds import seed_roles_and_domains
+
+    seed_roles_and_domains(group_model=Group, domain_model=PractitionerDomain)
+
+
 @pytest.fixture
 def visit(browser, live_server, request):
     # bypass_csp lets the test inject axe-core; the pages themselves run under the real CSP

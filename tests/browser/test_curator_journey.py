@@ -8,7 +8,7 @@ from hub.core.testing.cast import PASSWORD, current_totp_code, make_person
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

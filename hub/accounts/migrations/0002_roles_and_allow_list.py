@@ -1,26 +1,13 @@
 from django.db import migrations
 
-ROLES = ["practitioner", "reviewer", "sponsor", "curator", "admin"]
-DOMAINS = [
-    ("gov.uk", "UK government"),
-    ("nhs.net", "NHS mail"),
-    ("nhs.uk", "NHS organisations"),
-    ("police.uk", "Police forces"),
-    ("mod.gov.uk", "Ministry of Defence"),
-    ("parliament.uk", "Parliament"),
-    ("gov.scot", "Scottish Government"),
-    ("gov.wales", "Welsh Government"),
-    ("*.sch.uk", "Schools (subdomains only)"),
-]
+from hub.accounts.seeds import seed_roles_and_domains
 
 
 def seed(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    PractitionerDomain = apps.get_model("accounts", "PractitionerDomain")
-    for role in ROLES:
-        Group.objects.get_or_create(name=role)
-    for domain, note in DOMAINS:
-        PractitionerDomain.objects.get_or_create(domain=domain, defaults={"note": note})
+    seed_roles_and_domains(
+        group_model=apps.get_model("auth", "Group"),
+        domain_model=apps.get_model("accounts", "PractitionerDomain"),
+    )
 
 
 class Migration(migrations.Migration):

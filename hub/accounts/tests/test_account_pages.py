@@ -10,15 +10,6 @@ from hub.core.roles import Role, role_names
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def signed_in(client):
-    def sign_in(user):
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        return client
-
-    return sign_in
-
-
 def test_a_visitor_is_sent_to_sign_in_from_the_account_page(client):
     response = client.get(reverse("accounts:home"))
     assert response.status_code == 302

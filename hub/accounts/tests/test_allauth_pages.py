@@ -206,15 +206,6 @@ def test_a_broken_email_confirmation_link_says_so(client):
 # --- Pages for someone signed in ----------------------------------------------------------
 
 
-@pytest.fixture
-def signed_in(client):
-    def sign_in(user):
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        return client
-
-    return sign_in
-
-
 def _confirm_it_is_me(client):
     response = client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
     assert response.status_code == 302

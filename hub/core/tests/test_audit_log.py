@@ -10,15 +10,6 @@ from hub.core.csv_export import neutralise
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def signed_in(client):
-    def sign_in(user):
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        return client
-
-    return sign_in
-
-
 def test_the_audit_helper_records_who_what_which_and_the_change(curator, member):
     entry = audit(actor=curator, action="role.grant", target=member, from_state="",
                   to_state="reviewer", detail={"role": "reviewer"})

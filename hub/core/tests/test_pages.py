@@ -64,3 +64,28 @@ def test_the_health_check_reports_database_and_cache(client):
     data = response.json()
     assert data["status"] == "ok"
     assert data["database"]["status"] == "ok" and data["cache"]["status"] == "ok"
+
+
+def test_a_server_error_gets_the_gov_uk_sorry_page(rf):
+    from hub.core.views import error_500
+
+    response = error_500(rf.get("/"))
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert "Sorry, there is a problem with the service" in body
+    assert "govuk-footer" in body
+
+
+def test_a_bad_request_gets_the_gov_uk_problem_page(rf):
+    from hub.core.views import error_400
+
+    response = error_400(rf.get("/"))
+    assert response.status_code == 400
+    assert "There is a problem with your request" in response.content.decode()
+
+
+def test_a_permission_error_gets_the_gov_uk_page(client, member):
+    client.force_login(member, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.get(reverse("core:audit_log"))
+    assert response.status_code == 403
+    assert "You do not have permission to see this page" in response.content.decode()
