@@ -44,6 +44,9 @@ run: setup ## Start the hub with demo data on SQLite at http://127.0.0.1:$(PORT)
 	DEBUG=true $(PY) manage.py load_public_bodies
 	DEBUG=true $(PY) manage.py load_demo
 	@echo "Innovation Hub: http://127.0.0.1:$(PORT)/  (stop with Ctrl+C)"
+	@# The background worker (imports, digests) runs beside the web server and stops with it.
+	DEBUG=true $(PY) manage.py db_worker --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 .PHONY: test

@@ -54,9 +54,13 @@ INSTALLED_APPS = [
     "csp",
     "ninja",
     "simple_history",
+    "django_countries",
+    "django_tasks",
+    "django_tasks_db",
     "hub.core",
     "hub.accounts",
     "hub.directory",
+    "hub.library",
     "hub.api",
 ]
 
@@ -126,6 +130,18 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# --- Background tasks -----------------------------------------------------------------------
+# Imports and digests run as tasks: a database-backed queue worked by `manage.py db_worker`.
+# Tests run tasks immediately, in the request that enqueues them.
+
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if TESTING or env_bool("TASKS_IMMEDIATE", False)
+        else "django_tasks_db.DatabaseBackend",
+    }
+}
+
 # --- Email --------------------------------------------------------------------------------
 
 
@@ -175,6 +191,9 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+if TESTING:
+    # Argon2 is slow on purpose; tests create hundreds of people.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

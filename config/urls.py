@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("people/", include("hub.accounts.urls_people")),
     path("organisations/", include("hub.directory.urls")),
+    path("library/", include("hub.library.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

@@ -5,6 +5,7 @@ from django.urls import reverse
 def _nav(request):
     user = getattr(request, "user", None)
     items = [
+        ("Library", reverse("library:home")),
         ("Organisations", reverse("directory:list")),
         ("API", reverse("api-1.0.0:openapi-view")),
     ]

@@ -41,3 +41,13 @@ def field_describedby(field) -> str:
 def page_range(paginator, page_obj):
     """Page numbers to show, with "…" for gaps: 1 … 4 5 6 … 20."""
     return list(paginator.get_elided_page_range(page_obj.number, on_each_side=1, on_ends=1))
+
+
+@register.filter(name="markdown")
+def markdown_filter(text: str):
+    """Render user-written Markdown as sanitised GOV.UK-styled HTML."""
+    from django.utils.safestring import mark_safe
+
+    from hub.core.markdown import render_markdown
+
+    return mark_safe(render_markdown(text))  # noqa: S308 - sanitised by nh3

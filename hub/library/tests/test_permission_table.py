@@ -1,0 +1,44 @@
+"""Walks the library's permission table cell by cell: role × state × action."""
+
+import pytest
+
+from hub.core.roles import Role
+from hub.core.testing.cast import make_person, person_for_role
+from hub.library.models import Status
+from hub.library.permissions import AUTHOR, GLOBAL_TABLE, ROLES, TABLE
+from hub.library.tests.factories import EntryFactory
+
+CELLS = [(action, state, role) for action in TABLE for state in Status for role in ROLES]
+
+
+def _person(role):
+    # The entry's author is the cast's practitioner; "practitioner" is another one.
+    if role == AUTHOR:
+        return make_person("practitioner")
+    if role == Role.PRACTITIONER:
+        return make_person("outsider")
+    return person_for_role(role)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("action", "state", "role"), CELLS,
+                         ids=[f"{a}-{s}-{r}" for a, s, r in CELLS])
+def test_each_role_may_do_exactly_what_the_table_says_in_each_state(action, state, role):
+    entry = EntryFactory(status=state, author=make_person("practitioner"))
+    person = _person(role)
+    assert person.has_perm(f"library.{action}_entry", entry) is (role in TABLE[action][state])
+
+
+GLOBAL_CELLS = [(action, role) for action in GLOBAL_TABLE for role in ROLES]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("action", "role"), GLOBAL_CELLS,
+                         ids=[f"{a}-{r}" for a, r in GLOBAL_CELLS])
+def test_library_wide_actions_follow_the_table(action, role):
+    assert _person(role).has_perm(action) is (role in GLOBAL_TABLE[action])
+
+
+def test_the_table_has_every_state_for_every_action():
+    for action, states in TABLE.items():
+        assert set(states) == set(Status), action
