@@ -309,6 +309,8 @@ LOGGING = {
 # --- The hub's own settings ---------------------------------------------------------------
 
 HUB_SERVICE_NAME = "Innovation Hub"
+# The public address of this hub, for links in emails and feeds sent outside a request.
+HUB_BASE_URL = env_str("HUB_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 HUB_PHASE = env_str("HUB_PHASE", "Beta")
 HUB_REQUIRE_STAFF_MFA = env_bool("HUB_REQUIRE_STAFF_MFA", True)
 HUB_API_PAGE_SIZE = 20
