@@ -1,38 +1,53 @@
-"""How the API knows who is calling: a personal token (``Authorization: Bearer hub_…``) or
-the browser session. Without either the caller is a visitor and sees what visitors see."""
+"""How the API knows who is calling, tried in this order:
+
+1. a personal token, ``Authorization: Bearer hub_…`` — a wrong or revoked token is a 401, never
+   a silent fall-back to visitor;
+2. the browser session (with CSRF protection for requests that change things);
+3. for endpoints that visitors may read, nobody: the caller is a visitor.
+
+``request.auth`` (and ``request.user``) is the person, or an anonymous user for a visitor.
+"""
 
 from django.contrib.auth.models import AnonymousUser
 from ninja.errors import AuthenticationError
-from ninja.security import SessionAuth
+from ninja.security import HttpBearer, SessionAuth
 
 from hub.accounts.services import api_token_authenticate
 
 
-class TokenOrSession(SessionAuth):
-    """Accepts a bearer token; else the session (with CSRF for unsafe methods); else, for
-    endpoints that allow visitors, an anonymous caller."""
-
-    def __init__(self, *, allow_visitors: bool) -> None:
-        super().__init__(csrf=True)
-        self.allow_visitors = allow_visitors
+class BearerToken(HttpBearer):
+    """A personal API token, created on the account page."""
 
     def __call__(self, request):
-        header = request.headers.get("Authorization", "")
-        if header:
-            scheme, _, secret = header.partition(" ")
-            user = api_token_authenticate(secret.strip()) if scheme.lower() == "bearer" else None
-            if user is None:
-                raise AuthenticationError
-            request.user = user
-            return user
-        user = super().__call__(request)
-        if user:
-            return user
-        if self.allow_visitors:
+        header = request.headers.get("Authorization")
+        if header is None:
+            return None  # no token: try the session
+        scheme, _, secret = header.partition(" ")
+        if scheme.lower() != "bearer":
+            raise AuthenticationError
+        return self.authenticate(request, secret.strip())
+
+    def authenticate(self, request, token):
+        user = api_token_authenticate(token)
+        if user is None:
+            raise AuthenticationError
+        request.user = user
+        return user
+
+
+class Session(SessionAuth):
+    """The signed-in browser session; unsafe methods need the CSRF token."""
+
+
+class Visitor:
+    """Lets an endpoint answer callers without credentials, as a visitor would be answered."""
+
+    def __call__(self, request):
+        if not getattr(request, "user", None) or request.user.is_authenticated:
             request.user = AnonymousUser()
-            return request.user
-        return None
+        return request.user
 
 
-public = TokenOrSession(allow_visitors=True)
-members = TokenOrSession(allow_visitors=False)
+visitor = Visitor()
+public = [BearerToken(), Session(csrf=True), visitor]
+members = [BearerToken(), Session(csrf=True)]

@@ -8,16 +8,36 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+
+
+class FieldError(Schema):
+    field: str
+    message: str
+
+
+class ErrorOut(Schema):
+    """Every error the API answers with."""
+
+    detail: str
+    errors: list[FieldError] | None = None
+
+
+# What each kind of endpoint may answer besides success, for its OpenAPI description.
+# 401: a token was sent but is wrong or revoked (or none was sent where one is needed).
+READ_ERRORS = {401: ErrorOut, 422: ErrorOut}
+DETAIL_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 def _field_name(loc) -> str:
     # ninja reports locations like ("query", "limit") or ("body", "payload", "title")
     # Repeated parameters add an index (("query", "kind", 0)): the field is still "kind".
     parts = [
-        str(part) for part in loc
+        str(part)
+        for part in loc
         if part not in ("query", "body", "path", "payload") and not isinstance(part, int)
     ]
     return ".".join(parts) or "request"

@@ -8,6 +8,7 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
+from hub.api.errors import DETAIL_ERRORS, READ_ERRORS
 from hub.api.pagination import LimitOffset
 from hub.directory import selectors
 from hub.directory.models import Kind, Nation, Organisation, Status
@@ -107,7 +108,7 @@ class OrganisationDetailOut(OrganisationOut):
 
 @router.get(
     "",
-    response=list[OrganisationOut],
+    response={200: list[OrganisationOut], **READ_ERRORS},
     url_name="organisation_list",
     summary="Search and filter organisations",
 )
@@ -135,7 +136,7 @@ def list_organisations(
 
 @router.get(
     "/{slug}",
-    response=OrganisationDetailOut,
+    response={200: OrganisationDetailOut, **DETAIL_ERRORS},
     url_name="organisation_detail",
     summary="One organisation, with its parents and children",
 )
