@@ -43,6 +43,8 @@ run: setup ## Start the hub with demo data on SQLite at http://127.0.0.1:$(PORT)
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py load_public_bodies
 	DEBUG=true $(PY) manage.py load_demo
+	@# The 149 real cases of data/cases.jsonl, demo entries in every state, two collections.
+	DEBUG=true $(PY) manage.py load_demo_library
 	@echo "Innovation Hub: http://127.0.0.1:$(PORT)/  (stop with Ctrl+C)"
 	@# The background worker (imports, digests) runs beside the web server and stops with it.
 	DEBUG=true $(PY) manage.py db_worker --interval 1 & worker=$$!; \

@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from hub.directory.matching import OrganisationMatcher
 from hub.directory.models import Organisation
 
 
@@ -62,25 +63,16 @@ def organisation_people(*, organisation: Organisation):
 
 
 def organisations_named(*, names: Iterable[str]) -> tuple[list[Organisation], list[str]]:
-    """Organisations for names people typed, one each: a full name, an abbreviation or a
-    slug, in that order of preference; open bodies before closed ones. Returns what was found
-    and the names that found nothing or more than one organisation."""
+    """Organisations for names people typed, one each (the rules are
+    ``matching.OrganisationMatcher``'s). Returns what was found and the names that found
+    nothing or more than one organisation."""
+    names = [" ".join(name.split()) for name in names if name and name.strip()]
+    matcher = OrganisationMatcher()
+    matcher.prepare(names)
     found: list[Organisation] = []
     problems: list[str] = []
     for name in names:
-        name = " ".join(name.split())
-        if not name:
-            continue
-        match = None
-        for lookup in ({"name__iexact": name}, {"abbreviation__iexact": name}, {"slug": name}):
-            candidates = list(Organisation.objects.filter(**lookup).order_by("-status")[:3])
-            open_ones = [candidate for candidate in candidates if not candidate.is_closed]
-            candidates = open_ones or candidates
-            if len(candidates) == 1:
-                match = candidates[0]
-                break
-            if len(candidates) > 1:
-                break
+        match = matcher.match(name)
         if match is None:
             problems.append(name)
         elif match not in found:

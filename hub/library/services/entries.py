@@ -72,7 +72,8 @@ def _apply(entry: Entry, data: EntryData) -> None:
     if entry.start_year and entry.end_year and entry.end_year < entry.start_year:
         raise ValidationError({"end_year": "The end year must be the same as or after the "
                                            "start year"})
-    entry.full_clean(exclude=["slug", "author", "source_id"])
+    # The database enforces the check constraints; choices and the year rule are checked here.
+    entry.full_clean(exclude=["slug", "author", "source_id"], validate_constraints=False)
 
 
 def _set_relations(entry: Entry, data: EntryData) -> None:
