@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hub.accounts.models import ApiToken, PractitionerDomain, PractitionerRequest, User
+from hub.core import personal_data
 from hub.core.audit import audit
 from hub.core.models import AuditEntry
 from hub.core.roles import GROUP_ROLES, Role, forget_roles, role_names
@@ -282,6 +283,7 @@ def account_export(*, user: User) -> dict:
             }
             for request in user.practitioner_requests.order_by("pk")
         ],
+        **personal_data.export_all(user),
         "activity": [
             {
                 "when": entry.created_at.isoformat(),
@@ -309,6 +311,7 @@ def account_erase(*, user: User, by: User) -> None:
     Authenticator.objects.filter(user=user).delete()
     user.api_tokens.all().delete()
     user.practitioner_requests.all().delete()
+    personal_data.erase_all(user)
     user.groups.clear()
     user.user_permissions.clear()
     user.username = f"former-{uuid.uuid4().hex[:16]}"

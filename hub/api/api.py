@@ -3,6 +3,7 @@ from ninja import NinjaAPI
 from hub.api import errors
 from hub.api.accounts import router as accounts_router
 from hub.api.auth import public, visitor
+from hub.api.library import router as library_router
 from hub.api.organisations import router as organisations_router
 
 
@@ -43,3 +44,4 @@ api = HubAPI(
 errors.install(api)
 api.add_router("/me", accounts_router, tags=["accounts"])
 api.add_router("/organisations", organisations_router, tags=["organisations"])
+api.add_router("/cases", library_router, tags=["library"])

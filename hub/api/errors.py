@@ -29,7 +29,14 @@ class ErrorOut(Schema):
 # 401: a token was sent but is wrong or revoked (or none was sent where one is needed).
 READ_ERRORS = {401: ErrorOut, 422: ErrorOut}
 DETAIL_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+WRITE_ERRORS = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+}
 
 
 def _field_name(loc) -> str:
@@ -89,4 +96,7 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request, exc):
-        return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+        detail = str(exc)
+        if exc.status_code == 400 and detail.startswith("Cannot parse request body"):
+            detail = "The request body is not valid JSON: send a JSON object."
+        return api.create_response(request, {"detail": detail}, status=exc.status_code)

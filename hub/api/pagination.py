@@ -14,7 +14,7 @@ class LimitOffset(PaginationBase):
             le=settings.HUB_API_MAX_PAGE_SIZE,
             description="How many results to return",
         )
-        offset: int = Field(0, ge=0, description="How many results to skip")
+        offset: int = Field(0, ge=0, le=1_000_000_000, description="How many results to skip")
 
     class Output(Schema):
         count: int

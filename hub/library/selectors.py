@@ -1,12 +1,16 @@
 """Reading the library. Every query that a visitor or member can reach starts from
 ``Entry.objects.visible_to(user)`` or ``published()``, so nothing unpublished leaks."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django_countries import countries as all_countries
 
 from hub.library.models import Collection, CollectionItem, Entry, Status
+from hub.library.services.records import entry_country_text, entry_organisation_names
+from hub.library.taxonomy import EVIDENCE_EXPLAINED, ChallengeArea, EntryKind, EvidenceLevel
 
 
 def get_entry_for_user(*, user, slug: str) -> Entry:
@@ -53,8 +57,10 @@ def entry_list(*, filters: EntryFilters, base: QuerySet | None = None) -> QueryS
     if filters.q:
         for word in filters.q.split()[:10]:
             entries = entries.filter(
-                Q(title__icontains=word) | Q(summary__icontains=word)
-                | Q(results__icontains=word) | Q(country_text__icontains=word)
+                Q(title__icontains=word)
+                | Q(summary__icontains=word)
+                | Q(results__icontains=word)
+                | Q(country_text__icontains=word)
                 | Q(organisation_names__icontains=word)
             )
     if filters.kinds:
@@ -86,8 +92,9 @@ def entries_by_author(*, user) -> QuerySet[Entry]:
 def review_queue() -> QuerySet[Entry]:
     """Entries waiting for curators, oldest submission first."""
     return (
-        Entry.objects.filter(status__in=[Status.SUBMITTED, Status.IN_REVIEW,
-                                         Status.CHANGES_REQUESTED])
+        Entry.objects.filter(
+            status__in=[Status.SUBMITTED, Status.IN_REVIEW, Status.CHANGES_REQUESTED]
+        )
         .select_related("author")
         .annotate(comment_count=Count("comments"))
         .order_by("submitted_at", "pk")
@@ -100,14 +107,18 @@ def related_entries(*, entry: Entry, limit: int = 5) -> list[Entry]:
     tag_ids = [tag.pk for tag in entry.tags.all()]
     organisation_ids = [organisation.pk for organisation in entry.organisations.all()]
     candidates = (
-        Entry.objects.published().exclude(pk=entry.pk)
-        .filter(Q(challenge_area=entry.challenge_area) | Q(tags__in=tag_ids)
-                | Q(organisations__in=organisation_ids))
+        Entry.objects.published()
+        .exclude(pk=entry.pk)
+        .filter(
+            Q(challenge_area=entry.challenge_area)
+            | Q(tags__in=tag_ids)
+            | Q(organisations__in=organisation_ids)
+        )
         .annotate(
             shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True),
-            shared_organisations=Count("organisations",
-                                       filter=Q(organisations__in=organisation_ids),
-                                       distinct=True),
+            shared_organisations=Count(
+                "organisations", filter=Q(organisations__in=organisation_ids), distinct=True
+            ),
         )
         .order_by("-shared_organisations", "-shared_tags", "-evidence_level", "-published_at")
         .distinct()
@@ -129,3 +140,79 @@ def collection_items(*, collection: Collection, user) -> list[CollectionItem]:
         .select_related("entry")
         .prefetch_related("entry__organisations", "entry__tags")
     )
+
+
+# --- What the home page and the filters count ----------------------------------------------
+# Reads over published entries only, whoever is looking.
+
+
+def published_country_counts() -> Counter:
+    """How many published entries name each country (by ISO code): one query, grouped by the
+    stored list of codes."""
+    counts: Counter = Counter()
+    rows = (
+        Entry.objects.published()
+        .exclude(countries="")
+        .values_list("countries")
+        .annotate(number=Count("pk"))
+        .order_by()
+    )
+    for codes, number in rows:
+        if isinstance(codes, str):  # the stored text, "FR,GB"
+            codes = codes.split(",")
+        for country in codes:
+            code = str(getattr(country, "code", country)).strip()
+            if code:
+                counts[code] += number
+    return counts
+
+
+def country_choices(counts: Counter) -> list[tuple[str, str]]:
+    return sorted(
+        ((code, all_countries.name(code) or code) for code in counts), key=lambda choice: choice[1]
+    )
+
+
+def browse_counts() -> dict:
+    """Published entries per challenge area, kind and evidence level, from one query."""
+    areas, kinds, levels = Counter(), Counter(), Counter()
+    rows = (
+        Entry.objects.published()
+        .values_list("challenge_area", "kind", "evidence_level")
+        .annotate(number=Count("pk"))
+        .order_by()
+    )
+    for area, kind, level, number in rows:
+        areas[area] += number
+        kinds[kind] += number
+        levels[level] += number
+    return {
+        "areas": [
+            {"value": area.value, "label": area.label, "count": areas[area.value]}
+            for area in ChallengeArea
+        ],
+        "kinds": [
+            {"value": kind.value, "label": kind.label, "count": kinds[kind.value]}
+            for kind in EntryKind
+        ],
+        "evidence": [
+            {
+                "value": level.value,
+                "label": level.label,
+                "count": levels[level.value],
+                "explained": EVIDENCE_EXPLAINED[level.value],
+            }
+            for level in EvidenceLevel
+        ],
+        "total": sum(areas.values()),
+    }
+
+
+def with_display_fields(entries):
+    """Add the organisation names and country text shown in lists (``organisations`` must be
+    prefetched)."""
+    entries = list(entries)
+    for entry in entries:
+        entry.display_organisations = entry_organisation_names(entry)
+        entry.display_country = entry_country_text(entry)
+    return entries

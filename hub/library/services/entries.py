@@ -38,8 +38,14 @@ class EntryData:
     extra: dict = field(default_factory=dict)
 
 
+# Paths under /library/entries/ that an entry's slug must never take.
+RESERVED_SLUGS = {"new"}
+
+
 def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
     base = slugify(title)[:300].strip("-") or "entry"
+    if base in RESERVED_SLUGS:
+        base = f"{base}-entry"
     taken = set(
         Entry.objects.filter(slug__startswith=base).exclude(pk=exclude_pk)
         .values_list("slug", flat=True)
@@ -102,6 +108,7 @@ def entry_create(*, by, data: EntryData, status: str = Status.DRAFT,
     if status == Status.PUBLISHED:
         entry.published_at = now
     entry._change_reason = "created" if by else "imported"
+    entry._history_user = by
     entry.save()
     _set_relations(entry, data)
     audit(actor=by, action="entry.create", target=entry, to_state=entry.status,
@@ -115,6 +122,7 @@ def entry_update(*, entry: Entry, by, data: EntryData, reason: str = "") -> Entr
         raise PermissionDenied("You cannot change this entry in its current state.")
     _apply(entry, data)
     entry._change_reason = reason or "edited"
+    entry._history_user = by
     entry.save()
     _set_relations(entry, data)
     return entry
@@ -135,6 +143,7 @@ def _transition(*, entry: Entry, by, perm: str, to: str, action: str,
         entry.published_at = now
         fields.append("published_at")
     entry._change_reason = action
+    entry._history_user = by
     entry.save(update_fields=fields)
     audit(actor=by, action=action, target=entry, from_state=previous, to_state=to,
           detail={"message": message} if message else None)

@@ -42,3 +42,21 @@ def test_library_wide_actions_follow_the_table(action, role):
 def test_the_table_has_every_state_for_every_action():
     for action, states in TABLE.items():
         assert set(states) == set(Status), action
+
+
+@pytest.mark.django_db
+def test_a_version_records_who_made_it_even_outside_a_web_request(curator):
+    from hub.library.services.entries import entry_archive
+
+    entry = EntryFactory(status=Status.PUBLISHED)
+    entry_archive(entry=entry, by=curator)
+    assert entry.history.first().history_user == curator
+
+
+@pytest.mark.django_db
+def test_an_entry_called_new_does_not_hide_the_add_page(practitioner):
+    from hub.library.services.entries import EntryData, entry_create
+
+    entry = entry_create(by=practitioner, data=EntryData(values={
+        "title": "New", "summary": "A summary.", "challenge_area": "other"}))
+    assert entry.slug != "new"

@@ -1,0 +1,530 @@
+"""The library's forms: the list's filters, adding and changing an entry, review comments and
+collections. Forms parse and check what people typed; services do the writing."""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils import timezone
+from django_countries import countries as all_countries
+
+from hub.directory.selectors import organisations_named
+from hub.library.models import Entry, Status
+from hub.library.selectors import SORTS, EntryFilters
+from hub.library.services.entries import EntryData
+from hub.library.taxonomy import (
+    EVIDENCE_EXPLAINED,
+    ChallengeArea,
+    EntryKind,
+    EvaluationType,
+    EvidenceLevel,
+    OriginSector,
+)
+
+EARLIEST_YEAR = 1900
+SORT_CHOICES = [
+    ("newest", "Newest first"),
+    ("oldest", "Oldest first"),
+    ("title", "Title (A to Z)"),
+    ("evidence", "Strongest evidence first"),
+    ("year", "Most recent start year first"),
+]
+assert {value for value, _label in SORT_CHOICES} == set(SORTS)
+
+EVIDENCE_SHORT = {
+    1: "Level 1: describes what it does",
+    2: "Level 2: data shows change",
+    3: "Level 3: causality shown",
+    4: "Level 4: independently replicated",
+    5: "Level 5: replicated at scale",
+}
+
+
+def latest_year() -> int:
+    return timezone.now().year + 10
+
+
+def _year_field(label: str, help_text: str = "") -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label, required=False, min_value=EARLIEST_YEAR, max_value=2100,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "invalid": f"{label} must be a year, like 2019",
+            "min_value": f"{label} must be {EARLIEST_YEAR} or later",
+            "max_value": f"{label} must be a real year, like 2019",
+        },
+    )
+
+
+# --- The list's filters ---------------------------------------------------------------------
+
+
+class EntryFilterForm(forms.Form):
+    """The search box, filters and sort order of the list page (a GET form: the URL is the
+    search). ``countries`` are the choices to offer: those present among published entries."""
+
+    q = forms.CharField(
+        label="Search the library", required=False, max_length=200,
+        help_text="Words from the title, summary, results, organisations or country",
+        error_messages={"max_length": "Search for 200 characters or fewer"},
+    )
+    kind = forms.MultipleChoiceField(
+        label="Kind of entry", required=False, choices=EntryKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Select kinds of entry from the list"},
+    )
+    area = forms.MultipleChoiceField(
+        label="Challenge area", required=False, choices=ChallengeArea.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Select challenge areas from the list"},
+    )
+    evidence = forms.TypedMultipleChoiceField(
+        label="Evidence level", required=False, coerce=int,
+        choices=[(str(level), EVIDENCE_SHORT[level]) for level in EvidenceLevel.values],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Select evidence levels from the list"},
+    )
+    country = forms.MultipleChoiceField(
+        label="Country", required=False, widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Select countries from the list"},
+    )
+    year_from = _year_field("Started from", "For example, 2015")
+    year_to = _year_field("Started by", "For example, 2024")
+    sort = forms.ChoiceField(
+        label="Sort by", required=False, choices=SORT_CHOICES,
+        error_messages={"invalid_choice": "Choose a sort order from the list"},
+    )
+    # Set by links from elsewhere (a tag on an entry, an organisation's page); not shown as
+    # boxes.
+    tag = forms.SlugField(required=False, max_length=90)
+    organisation = forms.SlugField(required=False, max_length=255)
+
+    def __init__(self, *args, countries: list[tuple[str, str]] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = list(countries)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("year_from"), cleaned.get("year_to")
+        if start and end and start > end:
+            self.add_error("year_to", "‘Started by’ must be the same as or after "
+                                      "‘Started from’")
+        return cleaned
+
+    def filters(self) -> EntryFilters:
+        """The filters for ``selectors.entry_list``. A value that is not one of the choices is
+        reported as an error and left out; the valid ones still apply, so the results always
+        match the boxes shown ticked."""
+        if not self.is_bound:
+            return EntryFilters()
+        self.is_valid()
+        data = self.cleaned_data
+        return EntryFilters(
+            q=data.get("q", ""),
+            kinds=self._known("kind", EntryKind.values),
+            areas=self._known("area", ChallengeArea.values),
+            countries=self._known("country", [code for code, _name in
+                                              self.fields["country"].choices]),
+            evidence_levels=[int(level) for level in self._known(
+                "evidence", [str(level) for level in EvidenceLevel.values])],
+            year_from=data.get("year_from"),
+            year_to=data.get("year_to"),
+            tag=data.get("tag", ""),
+            organisation=data.get("organisation", ""),
+            sort=data.get("sort") or "newest",
+        )
+
+    def _known(self, name: str, known: list[str]) -> list:
+        if name in self.cleaned_data:
+            return list(self.cleaned_data[name])
+        return [value for value in self.data.getlist(name) if value in known]
+
+    @property
+    def has_filters(self) -> bool:
+        return self.is_bound and any(
+            self.data.get(name) for name in ("q", "kind", "area", "evidence", "country",
+                                             "year_from", "year_to", "tag", "organisation")
+        )
+
+
+class AllEntriesFilterForm(EntryFilterForm):
+    """Curators' list of every entry: the same filters, plus the state."""
+
+    status = forms.MultipleChoiceField(
+        label="State", required=False, choices=Status.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Select states from the list"},
+    )
+
+    def statuses(self) -> list[str]:
+        if not self.is_bound:
+            return []
+        self.is_valid()
+        return self._known("status", Status.values)
+
+
+# --- Adding and changing an entry -----------------------------------------------------------
+
+
+MARKDOWN_HINT = "You can use Markdown: a blank line between paragraphs, * for bullet points, " \
+                "**bold**, [link text](https://…)."
+COUNTRY_ALIASES = {
+    "uk": "GB", "great britain": "GB", "britain": "GB", "england": "GB", "scotland": "GB",
+    "wales": "GB", "northern ireland": "GB", "usa": "US", "united states": "US",
+    "america": "US", "the netherlands": "NL", "holland": "NL", "south korea": "KR",
+    "korea": "KR", "russia": "RU",
+}
+
+
+def _lines(text: str) -> list[str]:
+    return [" ".join(line.split()) for line in (text or "").splitlines() if line.strip()]
+
+
+def country_code(text: str) -> str:
+    """An ISO 3166 code for a country's name or code ('France', 'fr', 'FRA', 'UK'), or ''."""
+    text = " ".join((text or "").split())
+    if not text:
+        return ""
+    return (COUNTRY_ALIASES.get(text.lower()) or all_countries.by_name(text)
+            or (all_countries.alpha2(text) if len(text) in (2, 3) else "") or "")
+
+
+class CountriesField(forms.CharField):
+    """Countries typed one a line or separated by commas, by name or ISO code; cleaned to a
+    list of codes."""
+
+    widget = forms.Textarea(attrs={"rows": 2})
+
+    @staticmethod
+    def parse(text: str) -> tuple[list[str], list[str]]:
+        names = [name.strip() for name in re.split(r"[\n,;]", text or "") if name.strip()]
+        codes, unknown = [], []
+        for name in names:
+            code = country_code(name)
+            if not code:
+                unknown.append(name)
+            elif code not in codes:
+                codes.append(code)
+        return codes, unknown
+
+    def clean(self, value):
+        codes, unknown = self.parse(super().clean(value))
+        if unknown:
+            raise ValidationError(
+                "We do not recognise "
+                + ", ".join(f"“{name}”" for name in unknown)
+                + " as a country: give its name, like France, or its code, like FR. "
+                "Put regions and cities under ‘Region or locality’"
+            )
+        return codes
+
+    def has_changed(self, initial, data) -> bool:
+        return sorted(self.parse(initial or "")[0]) != sorted(self.parse(data or "")[0])
+
+
+class LinksField(forms.CharField):
+    """Further reading, one a line: ``Title | https://…`` or just the address."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def clean(self, value):
+        links = []
+        for number, line in enumerate(_lines(super().clean(value)), start=1):
+            title, _bar, url = line.rpartition("|")
+            title, url = title.strip(), url.strip()
+            try:
+                URLValidator(schemes=["http", "https"])(url)
+            except ValidationError:
+                raise ValidationError(
+                    f"Line {number} of the links must end with a web address starting "
+                    f"https://, like “Evaluation report | https://example.org/report”"
+                ) from None
+            links.append({"title": title, "url": url} if title else {"url": url})
+        return links
+
+
+class SourcesField(forms.CharField):
+    """Where the entry's facts come from: web addresses, one a line."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def clean(self, value):
+        urls = []
+        for number, line in enumerate(_lines(super().clean(value)), start=1):
+            try:
+                URLValidator(schemes=["http", "https"])(line)
+            except ValidationError:
+                raise ValidationError(
+                    f"Line {number} of the sources must be a web address starting https://"
+                ) from None
+            urls.append(line)
+        return urls
+
+
+def _text(label: str, *, rows: int = 5, required: bool = False, help_text: str = MARKDOWN_HINT,
+          max_length: int = 20000, required_message: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label, required=required, max_length=max_length, help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={
+            "required": required_message or f"Enter the {label.lower()}",
+            "max_length": f"The {label.lower()} must be {max_length:,} characters or fewer",
+        },
+    )
+
+
+class EntryForm(forms.Form):
+    """Everything a practitioner or curator writes about an entry."""
+
+    kind = forms.ChoiceField(
+        label="What kind of entry is it?", choices=EntryKind.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Select what kind of entry it is",
+                        "invalid_choice": "Select what kind of entry it is"},
+    )
+    title = forms.CharField(
+        label="Title", max_length=300,
+        help_text="Say what was done and what happened, for example “Text message reminders "
+        "cut missed hospital appointments”",
+        error_messages={"required": "Enter a title",
+                        "max_length": "The title must be 300 characters or fewer"},
+    )
+    summary = _text("Summary", rows=4, required=True, max_length=5000,
+                    help_text="Two or three sentences: what was done, by whom, and what "
+                    "happened. " + MARKDOWN_HINT,
+                    required_message="Enter a summary")
+    problem = _text("The problem")
+    approach = _text("What they did")
+    results = _text("Results")
+    lessons = _text("Lessons learned")
+    costs = _text("Costs", rows=3)
+    organisation_names = forms.CharField(
+        label="Organisations", required=False, max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One a line, by name or abbreviation, for example HMRC. Names we find in the "
+        "directory are linked to it; others are kept as you wrote them.",
+        error_messages={"max_length": "The organisations must be 5,000 characters or fewer"},
+    )
+    countries = CountriesField(
+        label="Countries", required=False, max_length=1000,
+        help_text="One a line or separated by commas, by name or code, for example United "
+        "Kingdom or FR",
+    )
+    locality = forms.CharField(
+        label="Region or locality", required=False, max_length=200,
+        help_text="For example, Greater Manchester or Bavaria",
+        error_messages={"max_length": "The region or locality must be 200 characters or fewer"},
+    )
+    start_year = _year_field("Start year", "The year it began, for example 2019")
+    end_year = _year_field("End year", "Leave empty if it is still running")
+    challenge_area = forms.ChoiceField(
+        label="Challenge area", choices=ChallengeArea.choices, initial=ChallengeArea.OTHER,
+        error_messages={"required": "Select a challenge area",
+                        "invalid_choice": "Select a challenge area from the list"},
+    )
+    tags = forms.CharField(
+        label="Tags", required=False, max_length=1000,
+        help_text="Topics, separated by commas, for example nudges, data sharing",
+        error_messages={"max_length": "The tags must be 1,000 characters or fewer"},
+    )
+    origin_sector = forms.ChoiceField(
+        label="Where did the idea come from?", required=False,
+        choices=[*OriginSector.choices, ("", "Not known")], widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Select where the idea came from"},
+    )
+    evidence_level = forms.TypedChoiceField(
+        label="Evidence level", required=False, coerce=int, empty_value=None,
+        choices=[(str(level), label) for level, label in EvidenceLevel.choices]
+        + [("", "Not assessed yet")],
+        widget=forms.RadioSelect,
+        help_text="How strong is the evidence that it works? These are Nesta’s Standards of "
+        "Evidence.",
+        error_messages={"invalid_choice": "Select an evidence level from the list"},
+    )
+    evidence_reason = _text("Why this evidence level", rows=3, max_length=5000,
+                            help_text="What the evidence is: the data, the comparison, the "
+                            "evaluation. " + MARKDOWN_HINT)
+    evaluation_type = forms.ChoiceField(
+        label="Type of evaluation", required=False,
+        choices=[("", "Not recorded"), *EvaluationType.choices],
+        error_messages={"invalid_choice": "Select a type of evaluation from the list"},
+    )
+    links = LinksField(
+        label="Links to further reading", required=False, max_length=10000,
+        help_text="One a line: a title, a vertical bar, then the web address, for example "
+        "Evaluation report | https://example.org/report",
+    )
+    sources = SourcesField(
+        label="Sources", required=False, max_length=10000,
+        help_text="Where the facts come from: web addresses, one a line",
+    )
+    licence = forms.CharField(
+        label="Licence", required=False, max_length=200,
+        help_text="For example, Open Government Licence v3.0 or CC BY 4.0",
+        error_messages={"max_length": "The licence must be 200 characters or fewer"},
+    )
+    contact_text = _text("Who to contact", rows=3, max_length=2000,
+                         help_text="Names, roles or team email addresses of people happy to "
+                         "talk about it")
+
+    # Filled by clean(): the organisations found in the directory, and the names that were not.
+    matched_organisations: list = ()
+    unmatched_names: list[str] = ()
+
+    def __init__(self, *args, entry: Entry | None = None, **kwargs):
+        self.entry = entry
+        if entry is not None and "initial" not in kwargs:
+            kwargs["initial"] = initial_for(entry)
+        super().__init__(*args, **kwargs)
+
+    def evidence_options(self) -> list[dict]:
+        """The evidence level radios with their plain-words explanations."""
+        field = self["evidence_level"]
+        chosen = str(field.value() if field.value() is not None else "")
+        return [
+            {"value": value, "label": label, "checked": chosen == value,
+             "hint": EVIDENCE_EXPLAINED.get(int(value)) if value else "",
+             "id": field.auto_id if number == 0 else f"{field.auto_id}_{number}"}
+            for number, (value, label) in enumerate(self.fields["evidence_level"].choices)
+        ]
+
+    def clean_organisation_names(self) -> list[str]:
+        names = _lines(self.cleaned_data.get("organisation_names", ""))
+        found, problems = organisations_named(names=names)
+        self.matched_organisations = found
+        self.unmatched_names = problems
+        return names
+
+    def clean_tags(self) -> list[str]:
+        text = self.cleaned_data.get("tags", "")
+        return [" ".join(name.split()) for name in text.split(",") if name.strip()]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_year"), cleaned.get("end_year")
+        if start and end and end < start:
+            self.add_error("end_year", "The end year must be the same as or after the start "
+                                       "year")
+        return cleaned
+
+    def entry_data(self) -> EntryData:
+        data = dict(self.cleaned_data)
+        organisations = self.matched_organisations
+        tags = data.pop("tags")
+        data["evaluation_type"] = data.get("evaluation_type") or ""
+        data["origin_sector"] = data.get("origin_sector") or ""
+        # The country as given at import stays until someone changes the countries.
+        if self.entry is None or "countries" in self.changed_data:
+            data["country_text"] = ""
+        return EntryData(values=data, organisations=organisations, tags=tags)
+
+    def add_service_error(self, error: ValidationError) -> None:
+        """Show a service's validation error against the field it names, if the form has it."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for name, errors in error.error_dict.items():
+            self.add_error(name if name in self.fields else None, errors)
+
+
+def initial_for(entry: Entry) -> dict:
+    """An entry as the form shows it for changing."""
+    names = entry.organisation_names or [org.name for org in entry.organisations.all()]
+    return {
+        "kind": entry.kind,
+        "title": entry.title,
+        "summary": entry.summary,
+        "problem": entry.problem,
+        "approach": entry.approach,
+        "results": entry.results,
+        "lessons": entry.lessons,
+        "costs": entry.costs,
+        "organisation_names": "\n".join(names),
+        "countries": "\n".join(country.name for country in entry.countries),
+        "locality": entry.locality,
+        "start_year": entry.start_year,
+        "end_year": entry.end_year,
+        "challenge_area": entry.challenge_area,
+        "tags": ", ".join(tag.name for tag in entry.tags.all()),
+        "origin_sector": entry.origin_sector,
+        "evidence_level": "" if entry.evidence_level is None else str(entry.evidence_level),
+        "evidence_reason": entry.evidence_reason,
+        "evaluation_type": entry.evaluation_type,
+        "links": "\n".join(
+            f"{link['title']} | {link.get('url', '')}" if link.get("title")
+            else link.get("url", "") for link in entry.links
+        ),
+        "sources": "\n".join(entry.sources),
+        "licence": entry.licence,
+        "contact_text": entry.contact_text,
+    }
+
+
+# --- Review -------------------------------------------------------------------------------
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Add a comment", max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The author and the curators can read it.",
+        error_messages={"required": "Enter a comment",
+                        "max_length": "The comment must be 5,000 characters or fewer"},
+    )
+
+
+class RequestChangesForm(forms.Form):
+    message = forms.CharField(
+        label="What does the author need to change?", max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="The author sees this as a comment on the entry. Be specific: which part, "
+        "and what would make it ready to publish.",
+        error_messages={"required": "Say what the author needs to change",
+                        "max_length": "The message must be 5,000 characters or fewer"},
+    )
+
+
+# --- Collections ----------------------------------------------------------------------------
+
+
+class CollectionForm(forms.Form):
+    title = forms.CharField(
+        label="Title", max_length=200,
+        help_text="For example, Ten ways councils cut energy bills",
+        error_messages={"required": "Enter a title",
+                        "max_length": "The title must be 200 characters or fewer"},
+    )
+    introduction = _text("Introduction", rows=6, max_length=10000,
+                         help_text="What the collection is for and who it will help. "
+                         + MARKDOWN_HINT)
+
+
+ENTRY_ADDRESS = re.compile(r"/library/entries/(?P<slug>[-a-zA-Z0-9_]+)/?")
+
+
+class CollectionItemForm(forms.Form):
+    entry = forms.CharField(
+        label="Entry to add", max_length=500,
+        help_text="Paste the entry’s web address, or type its exact title",
+        error_messages={"required": "Enter the address or title of the entry to add"},
+    )
+    note = forms.CharField(
+        label="Why it is in the collection", required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": "The note must be 2,000 characters or fewer"},
+    )
+
+    def clean_entry(self) -> Entry:
+        text = self.cleaned_data["entry"].strip()
+        match = ENTRY_ADDRESS.search(text)
+        lookups = [{"slug": match.group("slug")}] if match else [{"slug": text},
+                                                                 {"title__iexact": text}]
+        for lookup in lookups:
+            found = list(Entry.objects.filter(**lookup)[:2])
+            if len(found) == 1:
+                return found[0]
+            if len(found) > 1:
+                raise ValidationError("More than one entry has this title: paste the web "
+                                      "address of the one you mean")
+        raise ValidationError("We could not find that entry: paste its web address from "
+                              "the library")
