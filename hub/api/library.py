@@ -30,6 +30,7 @@ from hub.api.errors import DETAIL_ERRORS, READ_ERRORS, WRITE_ERRORS
 from hub.api.pagination import LimitOffset
 from hub.directory.models import Organisation
 from hub.library import selectors
+from hub.library.countries import country_code
 from hub.library.models import Entry, ReviewComment, Status
 from hub.library.services import entries as services
 from hub.library.services.attachments import type_label
@@ -57,7 +58,7 @@ def _clean(value: str) -> str:
 
 
 def _country_code(value: str) -> str:
-    code = all_countries.alpha2(value) or all_countries.by_name(value)
+    code = country_code(value)
     if not code:
         raise ValueError(f"“{value}” is not a country: give an ISO 3166 code such as GB or "
                          f"a country name")

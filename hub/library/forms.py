@@ -7,9 +7,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils import timezone
-from django_countries import countries as all_countries
 
 from hub.directory.selectors import organisations_named
+from hub.library.countries import country_code
 from hub.library.models import Entry, Status
 from hub.library.selectors import SORTS, EntryFilters
 from hub.library.services.entries import EntryData
@@ -170,25 +170,8 @@ class AllEntriesFilterForm(EntryFilterForm):
 
 MARKDOWN_HINT = "You can use Markdown: a blank line between paragraphs, * for bullet points, " \
                 "**bold**, [link text](https://…)."
-COUNTRY_ALIASES = {
-    "uk": "GB", "great britain": "GB", "britain": "GB", "england": "GB", "scotland": "GB",
-    "wales": "GB", "northern ireland": "GB", "usa": "US", "united states": "US",
-    "america": "US", "the netherlands": "NL", "holland": "NL", "south korea": "KR",
-    "korea": "KR", "russia": "RU",
-}
-
-
 def _lines(text: str) -> list[str]:
     return [" ".join(line.split()) for line in (text or "").splitlines() if line.strip()]
-
-
-def country_code(text: str) -> str:
-    """An ISO 3166 code for a country's name or code ('France', 'fr', 'FRA', 'UK'), or ''."""
-    text = " ".join((text or "").split())
-    if not text:
-        return ""
-    return (COUNTRY_ALIASES.get(text.lower()) or all_countries.by_name(text)
-            or (all_countries.alpha2(text) if len(text) in (2, 3) else "") or "")
 
 
 class CountriesField(forms.CharField):
