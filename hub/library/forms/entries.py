@@ -1,17 +1,15 @@
-"""The library's forms: the list's filters, adding and changing an entry, review comments and
-collections. Forms parse and check what people typed; services do the writing."""
+"""Adding and changing an entry."""
 
 import re
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.utils import timezone
 
 from hub.directory.selectors import organisations_named
 from hub.library.countries import country_code
-from hub.library.models import Entry, Status
-from hub.library.selectors import SORTS, EntryFilters
+from hub.library.forms.common import MARKDOWN_HINT, text_field, year_field
+from hub.library.models import Entry
 from hub.library.services.entries import EntryData
 from hub.library.taxonomy import (
     EVIDENCE_EXPLAINED,
@@ -22,154 +20,9 @@ from hub.library.taxonomy import (
     OriginSector,
 )
 
-EARLIEST_YEAR = 1900
-SORT_CHOICES = [
-    ("newest", "Newest first"),
-    ("oldest", "Oldest first"),
-    ("title", "Title (A to Z)"),
-    ("evidence", "Strongest evidence first"),
-    ("year", "Most recent start year first"),
-]
-assert {value for value, _label in SORT_CHOICES} == set(SORTS)
-
-EVIDENCE_SHORT = {
-    1: "Level 1: describes what it does",
-    2: "Level 2: data shows change",
-    3: "Level 3: causality shown",
-    4: "Level 4: independently replicated",
-    5: "Level 5: replicated at scale",
-}
-
-
-def latest_year() -> int:
-    return timezone.now().year + 10
-
-
-def _year_field(label: str, help_text: str = "") -> forms.IntegerField:
-    return forms.IntegerField(
-        label=label, required=False, min_value=EARLIEST_YEAR, max_value=2100,
-        help_text=help_text,
-        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
-        error_messages={
-            "invalid": f"{label} must be a year, like 2019",
-            "min_value": f"{label} must be {EARLIEST_YEAR} or later",
-            "max_value": f"{label} must be a real year, like 2019",
-        },
-    )
-
-
-# --- The list's filters ---------------------------------------------------------------------
-
-
-class EntryFilterForm(forms.Form):
-    """The search box, filters and sort order of the list page (a GET form: the URL is the
-    search). ``countries`` are the choices to offer: those present among published entries."""
-
-    q = forms.CharField(
-        label="Search the library", required=False, max_length=200,
-        help_text="Words from the title, summary, results, organisations or country",
-        error_messages={"max_length": "Search for 200 characters or fewer"},
-    )
-    kind = forms.MultipleChoiceField(
-        label="Kind of entry", required=False, choices=EntryKind.choices,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Select kinds of entry from the list"},
-    )
-    area = forms.MultipleChoiceField(
-        label="Challenge area", required=False, choices=ChallengeArea.choices,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Select challenge areas from the list"},
-    )
-    evidence = forms.TypedMultipleChoiceField(
-        label="Evidence level", required=False, coerce=int,
-        choices=[(str(level), EVIDENCE_SHORT[level]) for level in EvidenceLevel.values],
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Select evidence levels from the list"},
-    )
-    country = forms.MultipleChoiceField(
-        label="Country", required=False, widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Select countries from the list"},
-    )
-    year_from = _year_field("Started from", "For example, 2015")
-    year_to = _year_field("Started by", "For example, 2024")
-    sort = forms.ChoiceField(
-        label="Sort by", required=False, choices=SORT_CHOICES,
-        error_messages={"invalid_choice": "Choose a sort order from the list"},
-    )
-    # Set by links from elsewhere (a tag on an entry, an organisation's page); not shown as
-    # boxes.
-    tag = forms.SlugField(required=False, max_length=90)
-    organisation = forms.SlugField(required=False, max_length=255)
-
-    def __init__(self, *args, countries: list[tuple[str, str]] = (), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["country"].choices = list(countries)
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("year_from"), cleaned.get("year_to")
-        if start and end and start > end:
-            self.add_error("year_to", "‘Started by’ must be the same as or after "
-                                      "‘Started from’")
-        return cleaned
-
-    def filters(self) -> EntryFilters:
-        """The filters for ``selectors.entry_list``. A value that is not one of the choices is
-        reported as an error and left out; the valid ones still apply, so the results always
-        match the boxes shown ticked."""
-        if not self.is_bound:
-            return EntryFilters()
-        self.is_valid()
-        data = self.cleaned_data
-        return EntryFilters(
-            q=data.get("q", ""),
-            kinds=self._known("kind", EntryKind.values),
-            areas=self._known("area", ChallengeArea.values),
-            countries=self._known("country", [code for code, _name in
-                                              self.fields["country"].choices]),
-            evidence_levels=[int(level) for level in self._known(
-                "evidence", [str(level) for level in EvidenceLevel.values])],
-            year_from=data.get("year_from"),
-            year_to=data.get("year_to"),
-            tag=data.get("tag", ""),
-            organisation=data.get("organisation", ""),
-            sort=data.get("sort") or "newest",
-        )
-
-    def _known(self, name: str, known: list[str]) -> list:
-        if name in self.cleaned_data:
-            return list(self.cleaned_data[name])
-        return [value for value in self.data.getlist(name) if value in known]
-
-    @property
-    def has_filters(self) -> bool:
-        return self.is_bound and any(
-            self.data.get(name) for name in ("q", "kind", "area", "evidence", "country",
-                                             "year_from", "year_to", "tag", "organisation")
-        )
-
-
-class AllEntriesFilterForm(EntryFilterForm):
-    """Curators' list of every entry: the same filters, plus the state."""
-
-    status = forms.MultipleChoiceField(
-        label="State", required=False, choices=Status.choices,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Select states from the list"},
-    )
-
-    def statuses(self) -> list[str]:
-        if not self.is_bound:
-            return []
-        self.is_valid()
-        return self._known("status", Status.values)
-
-
 # --- Adding and changing an entry -----------------------------------------------------------
 
 
-MARKDOWN_HINT = "You can use Markdown: a blank line between paragraphs, * for bullet points, " \
-                "**bold**, [link text](https://…)."
 def _lines(text: str) -> list[str]:
     return [" ".join(line.split()) for line in (text or "").splitlines() if line.strip()]
 
@@ -246,18 +99,6 @@ class SourcesField(forms.CharField):
         return urls
 
 
-def _text(label: str, *, rows: int = 5, required: bool = False, help_text: str = MARKDOWN_HINT,
-          max_length: int = 20000, required_message: str = "") -> forms.CharField:
-    return forms.CharField(
-        label=label, required=required, max_length=max_length, help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={
-            "required": required_message or f"Enter the {label.lower()}",
-            "max_length": f"The {label.lower()} must be {max_length:,} characters or fewer",
-        },
-    )
-
-
 class EntryForm(forms.Form):
     """Everything a practitioner or curator writes about an entry."""
 
@@ -273,15 +114,15 @@ class EntryForm(forms.Form):
         error_messages={"required": "Enter a title",
                         "max_length": "The title must be 300 characters or fewer"},
     )
-    summary = _text("Summary", rows=4, required=True, max_length=5000,
+    summary = text_field("Summary", rows=4, required=True, max_length=5000,
                     help_text="Two or three sentences: what was done, by whom, and what "
                     "happened. " + MARKDOWN_HINT,
                     required_message="Enter a summary")
-    problem = _text("The problem")
-    approach = _text("What they did")
-    results = _text("Results")
-    lessons = _text("Lessons learned")
-    costs = _text("Costs", rows=3)
+    problem = text_field("The problem")
+    approach = text_field("What they did")
+    results = text_field("Results")
+    lessons = text_field("Lessons learned")
+    costs = text_field("Costs", rows=3)
     organisation_names = forms.CharField(
         label="Organisations", required=False, max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -299,8 +140,8 @@ class EntryForm(forms.Form):
         help_text="For example, Greater Manchester or Bavaria",
         error_messages={"max_length": "The region or locality must be 200 characters or fewer"},
     )
-    start_year = _year_field("Start year", "The year it began, for example 2019")
-    end_year = _year_field("End year", "Leave empty if it is still running")
+    start_year = year_field("Start year", "The year it began, for example 2019")
+    end_year = year_field("End year", "Leave empty if it is still running")
     challenge_area = forms.ChoiceField(
         label="Challenge area", choices=ChallengeArea.choices, initial=ChallengeArea.OTHER,
         error_messages={"required": "Select a challenge area",
@@ -325,7 +166,7 @@ class EntryForm(forms.Form):
         "Evidence.",
         error_messages={"invalid_choice": "Select an evidence level from the list"},
     )
-    evidence_reason = _text("Why this evidence level", rows=3, max_length=5000,
+    evidence_reason = text_field("Why this evidence level", rows=3, max_length=5000,
                             help_text="What the evidence is: the data, the comparison, the "
                             "evaluation. " + MARKDOWN_HINT)
     evaluation_type = forms.ChoiceField(
@@ -347,7 +188,7 @@ class EntryForm(forms.Form):
         help_text="For example, Open Government Licence v3.0 or CC BY 4.0",
         error_messages={"max_length": "The licence must be 200 characters or fewer"},
     )
-    contact_text = _text("Who to contact", rows=3, max_length=2000,
+    contact_text = text_field("Who to contact", rows=3, max_length=2000,
                          help_text="Names, roles or team email addresses of people happy to "
                          "talk about it")
 
@@ -442,72 +283,3 @@ def initial_for(entry: Entry) -> dict:
         "licence": entry.licence,
         "contact_text": entry.contact_text,
     }
-
-
-# --- Review -------------------------------------------------------------------------------
-
-
-class CommentForm(forms.Form):
-    body = forms.CharField(
-        label="Add a comment", max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="The author and the curators can read it.",
-        error_messages={"required": "Enter a comment",
-                        "max_length": "The comment must be 5,000 characters or fewer"},
-    )
-
-
-class RequestChangesForm(forms.Form):
-    message = forms.CharField(
-        label="What does the author need to change?", max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="The author sees this as a comment on the entry. Be specific: which part, "
-        "and what would make it ready to publish.",
-        error_messages={"required": "Say what the author needs to change",
-                        "max_length": "The message must be 5,000 characters or fewer"},
-    )
-
-
-# --- Collections ----------------------------------------------------------------------------
-
-
-class CollectionForm(forms.Form):
-    title = forms.CharField(
-        label="Title", max_length=200,
-        help_text="For example, Ten ways councils cut energy bills",
-        error_messages={"required": "Enter a title",
-                        "max_length": "The title must be 200 characters or fewer"},
-    )
-    introduction = _text("Introduction", rows=6, max_length=10000,
-                         help_text="What the collection is for and who it will help. "
-                         + MARKDOWN_HINT)
-
-
-ENTRY_ADDRESS = re.compile(r"/library/entries/(?P<slug>[-a-zA-Z0-9_]+)/?")
-
-
-class CollectionItemForm(forms.Form):
-    entry = forms.CharField(
-        label="Entry to add", max_length=500,
-        help_text="Paste the entry’s web address, or type its exact title",
-        error_messages={"required": "Enter the address or title of the entry to add"},
-    )
-    note = forms.CharField(
-        label="Why it is in the collection", required=False, max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"max_length": "The note must be 2,000 characters or fewer"},
-    )
-
-    def clean_entry(self) -> Entry:
-        text = self.cleaned_data["entry"].strip()
-        match = ENTRY_ADDRESS.search(text)
-        lookups = [{"slug": match.group("slug")}] if match else [{"slug": text},
-                                                                 {"title__iexact": text}]
-        for lookup in lookups:
-            found = list(Entry.objects.filter(**lookup)[:2])
-            if len(found) == 1:
-                return found[0]
-            if len(found) > 1:
-                raise ValidationError("More than one entry has this title: paste the web "
-                                      "address of the one you mean")
-        raise ValidationError("We could not find that entry: paste its web address from "
-                              "the library")
