@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 
 from hub.core.csv_export import csv_response
 from hub.core.permissions import require_perm
+from hub.core.sections import sections_for
 from hub.directory import selectors, services
 from hub.directory.forms import OrganisationFilterForm, PartnerForm, PublicBodyForm
 
@@ -71,6 +72,8 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             if request.user.is_authenticated
             else None,
             "can_change": request.user.has_perm("directory.change_organisation", organisation),
+            # Case studies (and later challenges, projects) come from the apps that own them.
+            "sections": sections_for(organisation, user=request.user),
         },
     )
 

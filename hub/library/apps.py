@@ -7,9 +7,12 @@ class LibraryConfig(AppConfig):
     verbose_name = "Learning library"
 
     def ready(self) -> None:
-        from hub.core import personal_data
-        from hub.library import permissions  # noqa: F401 - registers the rules
+        from hub.core import personal_data, sections
+        from hub.library import permissions, selectors  # noqa: F401 - registers the rules
         from hub.library.services import follows
 
         personal_data.register(name="library", export=follows.follows_export,
                                erase=follows.follows_erase)
+        sections.register(model="directory.organisation", order=10,
+                          template="library/_organisation_entries.html",
+                          context=selectors.organisation_section)

@@ -216,3 +216,15 @@ def with_display_fields(entries):
         entry.display_organisations = entry_organisation_names(entry)
         entry.display_country = entry_country_text(entry)
     return entries
+
+
+def organisation_section(organisation, user) -> dict:
+    """The organisation page's "Case studies" section: its published entries, newest first."""
+    entries = Entry.objects.published().filter(organisations=organisation)
+    shown = list(entries.order_by("-published_at", "-pk")[:11])
+    return {
+        "organisation": organisation,
+        "entries": shown[:10],
+        # Counted only when there are more than fit: one query for most organisations.
+        "count": entries.count() if len(shown) > 10 else len(shown),
+    }
