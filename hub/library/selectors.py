@@ -4,7 +4,7 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django_countries import countries as all_countries
 
@@ -41,12 +41,14 @@ class EntryFilters:
     sort: str = "newest"
 
 
+# Entries without an evidence level or a year sort last on SQLite and PostgreSQL alike
+# (PostgreSQL would put NULLs first in a descending order).
 SORTS = {
-    "newest": ["-published_at", "-pk"],
-    "oldest": ["published_at", "pk"],
+    "newest": [F("published_at").desc(nulls_last=True), "-pk"],
+    "oldest": [F("published_at").asc(nulls_last=True), "pk"],
     "title": ["title", "pk"],
-    "evidence": ["-evidence_level", "-published_at", "-pk"],
-    "year": ["-start_year", "-published_at", "-pk"],
+    "evidence": [F("evidence_level").desc(nulls_last=True), "-published_at", "-pk"],
+    "year": [F("start_year").desc(nulls_last=True), "-published_at", "-pk"],
 }
 
 
@@ -120,7 +122,8 @@ def related_entries(*, entry: Entry, limit: int = 5) -> list[Entry]:
                 "organisations", filter=Q(organisations__in=organisation_ids), distinct=True
             ),
         )
-        .order_by("-shared_organisations", "-shared_tags", "-evidence_level", "-published_at")
+        .order_by("-shared_organisations", "-shared_tags",
+                  F("evidence_level").desc(nulls_last=True), "-published_at")
         .distinct()
     )
     return list(candidates[:limit])
