@@ -1,10 +1,8 @@
-from allauth.mfa.models import Authenticator
-from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from hub.core.roles import is_curator
+from hub.accounts.services import needs_two_factor_setup
 
 # Paths a curator or admin without two-factor authentication may still use: everything
 # needed to set it up, or to sign out.
@@ -20,12 +18,9 @@ class RequireStaffMFAMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if (
-            settings.HUB_REQUIRE_STAFF_MFA
-            and user is not None
-            and user.is_authenticated
+            user is not None
             and not request.path.startswith(_ALLOWED_PREFIXES)
-            and is_curator(user)
-            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+            and needs_two_factor_setup(user)
         ):
             messages.warning(
                 request,

@@ -331,6 +331,24 @@ def account_erase(*, user: User, by: User) -> None:
     # Earlier audit entries keep the link to the row, which now shows as "former member".
 
 
+# --- Two-factor authentication for staff --------------------------------------------------
+
+
+def needs_two_factor_setup(user) -> bool:
+    """Curators and admins must have an authenticator app before they use the hub, whether
+    through pages or the API."""
+    from django.conf import settings
+
+    from hub.core.roles import is_curator
+
+    return bool(
+        settings.HUB_REQUIRE_STAFF_MFA
+        and user.is_authenticated
+        and is_curator(user)
+        and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    )
+
+
 # --- API tokens ---------------------------------------------------------------------------
 
 TOKEN_PREFIX = "hub_"  # noqa: S105 - a public prefix, not a secret
@@ -345,6 +363,8 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """Returns the token and its secret. The secret is never stored: show it once."""
     if not user.has_perm("accounts.manage_api_tokens"):
         raise PermissionDenied
+    if needs_two_factor_setup(user):
+        raise ValidationError("Set up two-factor authentication before you create API tokens")
     name = name.strip()
     if not name:
         raise ValidationError("Enter a name for the token")

@@ -62,7 +62,12 @@ def token_create(request):
     form = forms.ApiTokenForm(request.POST)
     if not form.is_valid():
         return account_home(request, token_form=form)
-    _token, secret = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+    try:
+        _token, secret = services.api_token_create(user=request.user,
+                                                   name=form.cleaned_data["name"])
+    except ValidationError as error:
+        form.add_error("name", error)
+        return account_home(request, token_form=form)
     # Rendered, never redirected: the secret must not end up in a URL or the session.
     response = account_home(request, new_token=secret)
     response["Cache-Control"] = "no-store"

@@ -9,10 +9,11 @@
 """
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
-from hub.accounts.services import api_token_authenticate
+from hub.accounts.services import api_token_authenticate, needs_two_factor_setup
 
 
 class BearerToken(HttpBearer):
@@ -31,6 +32,10 @@ class BearerToken(HttpBearer):
         user = api_token_authenticate(token)
         if user is None:
             raise AuthenticationError
+        if needs_two_factor_setup(user):
+            raise PermissionDenied(
+                "Curators and admins must set up two-factor authentication before using the API."
+            )
         request.user = user
         return user
 

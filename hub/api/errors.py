@@ -41,12 +41,15 @@ WRITE_ERRORS = {
 
 def _field_name(loc) -> str:
     # ninja reports locations like ("query", "limit") or ("body", "payload", "title")
-    # Repeated parameters add an index (("query", "kind", 0)): the field is still "kind".
-    parts = [
-        str(part)
-        for part in loc
-        if part not in ("query", "body", "path", "payload") and not isinstance(part, int)
-    ]
+    # ("query", "kind", 0) is "kind" (an index of a repeated parameter);
+    # ("body", "payload", "body") is "body" (the first part says where; "payload" is the
+    # endpoint's argument holding the whole body).
+    parts = list(loc)
+    if parts and parts[0] in ("query", "body", "path", "header", "cookie"):
+        parts = parts[1:]
+    if parts and parts[0] == "payload":
+        parts = parts[1:]
+    parts = [str(part) for part in parts if not isinstance(part, int)]
     return ".".join(parts) or "request"
 
 

@@ -1,8 +1,9 @@
 """CSV downloads that are safe to open in a spreadsheet.
 
-A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return can be run as a
-formula by Excel or LibreOffice (CSV injection). Every CSV the hub serves goes through
-``csv_response``, which prefixes such cells with an apostrophe so they are shown as text.
+A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (after any
+leading spaces or line breaks) can be run as a formula by Excel or LibreOffice (CSV
+injection). Every CSV the hub serves goes through ``csv_response``, which prefixes such cells
+with an apostrophe so they are shown as text.
 """
 
 import csv
@@ -15,7 +16,8 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 def neutralise(value) -> str:
     text = "" if value is None else str(value)
-    if text.startswith(FORMULA_TRIGGERS):
+    # Spreadsheets may trim leading spaces and line breaks before evaluating a cell.
+    if text.startswith(FORMULA_TRIGGERS) or text.lstrip(" \t\r\n").startswith(FORMULA_TRIGGERS):
         return "'" + text
     return text
 

@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import urlencode
 
+from hub.library import selectors
 from hub.library.models import Collection, Entry, Tag
 from hub.library.taxonomy import ChallengeArea
 
@@ -118,7 +119,7 @@ class TagFeed(EntriesFeed):
     """Published entries with one tag."""
 
     def get_object(self, request, slug: str) -> Tag:
-        return get_object_or_404(Tag, slug=slug)
+        return selectors.get_public_tag(slug=slug)
 
     def title(self, obj) -> str:
         return f"{self.service_name()}: new on “{obj.name}”"

@@ -231,3 +231,14 @@ def organisation_section(organisation, user) -> dict:
         # Counted only when there are more than fit: one query for most organisations.
         "count": entries.count() if len(shown) > 10 else len(shown),
     }
+
+
+def get_public_tag(*, slug: str):
+    """A tag that labels at least one published entry; 404 otherwise, so that tags used only
+    on unpublished work stay unknown."""
+    from hub.library.models import Tag
+
+    tag = Tag.objects.filter(slug=slug, entries__status=Status.PUBLISHED).distinct().first()
+    if tag is None:
+        raise Http404("No such tag")
+    return tag

@@ -212,3 +212,19 @@ def test_a_curator_without_two_factor_is_sent_to_set_it_up(signed_in, member, ad
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_activate_totp")
     assert client.get(reverse("accounts:home")).status_code == 200
+
+
+def test_staff_without_two_factor_cannot_get_round_it_with_an_api_token(signed_in, member, admin):
+    from hub.accounts.services import api_token_create, role_grant
+
+    token, secret = api_token_create(user=member, name="made before becoming a curator")
+    role_grant(user=member, role=Role.CURATOR, by=admin)
+    client = signed_in(member)
+    refused = client.post(reverse("accounts:token_create"), {"name": "another"})
+    assert "Set up two-factor authentication before you create API tokens" in \
+        refused.content.decode()
+    assert ApiToken.objects.filter(user=member).count() == 1
+    client.logout()
+    response = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert response.status_code == 403
+    assert "two-factor" in response.json()["detail"]

@@ -50,3 +50,22 @@ def test_a_session_works_for_the_browser(client, practitioner):
 def test_an_unknown_api_path_is_not_found(client):
     response = client.get("/api/v1/nothing-here")
     assert response.status_code == 404
+
+
+def test_a_wrong_type_in_the_body_names_the_field(client, practitioner):
+    from hub.library.models import Status
+    from hub.library.tests.factories import EntryFactory
+
+    entry = EntryFactory(status=Status.SUBMITTED, author=practitioner)
+    client.force_login(practitioner, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.post(f"/api/v1/cases/{entry.pk}/comments", {"body": 5},
+                           content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "body"
+
+
+def test_a_body_that_is_not_json_is_a_400_that_says_so(client, practitioner):
+    client.force_login(practitioner, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.post("/api/v1/cases", "{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["detail"] == "The request body is not valid JSON: send a JSON object."

@@ -78,6 +78,8 @@ def test_the_audit_csv_neutralises_spreadsheet_formulas(signed_in, curator, memb
         ("\tx", "'\tx"),
         ("\rx", "'\rx"),
         ("plain", "plain"),
+        (" =1+1", "' =1+1"),
+        ("\n=1+1", "'\n=1+1"),
         ("a=b", "a=b"),
         (None, ""),
         (42, "42"),

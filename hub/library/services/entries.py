@@ -7,6 +7,7 @@ Each transition is checked against the permission table in ``permissions.py`` an
 the audit log; every saved change is kept as a version by django-simple-history.
 """
 
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -43,19 +44,36 @@ RESERVED_SLUGS = {"new"}
 
 
 def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
+    """A slug from the title. When it is taken, a random suffix is added — not a counter,
+    which would tell people that an entry they cannot see has the same title."""
     base = slugify(title)[:300].strip("-") or "entry"
     if base in RESERVED_SLUGS:
         base = f"{base}-entry"
-    taken = set(
-        Entry.objects.filter(slug__startswith=base).exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
-    )
-    if base not in taken:
-        return base
-    number = 2
-    while f"{base}-{number}" in taken:
-        number += 1
-    return f"{base}-{number}"
+    candidate = base
+    while Entry.objects.filter(slug=candidate).exclude(pk=exclude_pk).exists():
+        candidate = f"{base}-{secrets.token_hex(3)}"
+    return candidate
+
+
+def _hub_source_id(slug: str) -> str:
+    """The stable identifier of an entry made on the hub: "hub-<slug>", within the field's
+    100 characters and not already used by an imported entry."""
+    base = f"hub-{slug}"[:100].rstrip("-")
+    candidate = base
+    while Entry.objects.filter(source_id=candidate).exists():
+        candidate = f"{base[:93]}-{secrets.token_hex(3)}"
+    return candidate
+
+
+def _lock(entry: Entry) -> None:
+    """Re-read the entry's state under a row lock inside the caller's transaction, so that
+    a change made meanwhile by someone else (an archive, a publication) is seen and checked,
+    never silently undone."""
+    current = (Entry.objects.select_for_update()
+               .only("status", "submitted_at", "published_at").get(pk=entry.pk))
+    entry.status = current.status
+    entry.submitted_at = current.submitted_at
+    entry.published_at = current.published_at
 
 
 def tags_from_names(names: Iterable[str]) -> list[Tag]:
@@ -103,7 +121,7 @@ def entry_create(*, by, data: EntryData, status: str = Status.DRAFT,
     entry.slug = unique_slug(entry.title)
     # Every entry has a stable identifier for exports and re-imports; the hub's own ones
     # start with "hub-".
-    entry.source_id = source_id or f"hub-{entry.slug}"
+    entry.source_id = source_id or _hub_source_id(entry.slug)
     now = timezone.now()
     if status == Status.PUBLISHED:
         entry.published_at = now
@@ -118,18 +136,21 @@ def entry_create(*, by, data: EntryData, status: str = Status.DRAFT,
 
 @transaction.atomic
 def entry_update(*, entry: Entry, by, data: EntryData, reason: str = "") -> Entry:
+    _lock(entry)
     if by is not None and not by.has_perm("library.edit_entry", entry):
         raise PermissionDenied("You cannot change this entry in its current state.")
     _apply(entry, data)
     entry._change_reason = reason or "edited"
     entry._history_user = by
-    entry.save()
+    # An edit never writes the state: only the transitions below change it.
+    entry.save(update_fields=[*EDITABLE_FIELDS, "updated_at"])
     _set_relations(entry, data)
     return entry
 
 
 def _transition(*, entry: Entry, by, perm: str, to: str, action: str,
                 message: str = "") -> Entry:
+    _lock(entry)
     if not by.has_perm(perm, entry):
         raise PermissionDenied(f"This entry cannot be {to.replace('-', ' ')} now.")
     previous = entry.status

@@ -9,13 +9,16 @@ from django.test import RequestFactory
 from hub.library.models import DigestSubscription, Follow, Tag
 from hub.library.services import follows as services
 from hub.library.taxonomy import ChallengeArea
+from hub.library.tests.factories import EntryFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def tag():
-    return Tag.objects.create(name="Data sharing", slug="data-sharing")
+    tag = Tag.objects.create(name="Data sharing", slug="data-sharing")
+    EntryFactory().tags.add(tag)  # a tag people can see: it labels a published entry
+    return tag
 
 
 def test_the_first_follow_turns_on_the_weekly_digest_with_a_random_token(member, tag):
@@ -139,3 +142,13 @@ def test_my_follows_are_in_my_data_and_go_when_i_delete_my_account(member):
     account_erase(user=member, by=member)
     assert not Follow.objects.filter(user=member).exists()
     assert not DigestSubscription.objects.filter(user=member).exists()
+
+
+def test_a_tag_used_only_on_unpublished_work_cannot_be_followed(signed_in, member, practitioner):
+    from hub.library.models import Status
+
+    secret = Tag.objects.create(name="Redundancies at Hartley", slug="redundancies-at-hartley")
+    EntryFactory(status=Status.DRAFT, author=practitioner).tags.add(secret)
+    client = signed_in(member)
+    assert client.post("/library/follow/", {"tag": secret.slug}).status_code == 404
+    assert client.get(f"/library/feeds/tags/{secret.slug}.atom").status_code == 404

@@ -60,3 +60,35 @@ def test_an_entry_called_new_does_not_hide_the_add_page(practitioner):
     entry = entry_create(by=practitioner, data=EntryData(values={
         "title": "New", "summary": "A summary.", "challenge_area": "other"}))
     assert entry.slug != "new"
+
+
+@pytest.mark.django_db
+def test_an_edit_made_from_an_old_copy_never_undoes_a_state_change(curator, admin):
+    from django.core.exceptions import PermissionDenied
+
+    from hub.library.models import Entry
+    from hub.library.services.entries import EntryData, entry_archive, entry_update
+
+    entry = EntryFactory(status=Status.PUBLISHED)
+    stale = Entry.objects.get(pk=entry.pk)  # someone opened the edit form
+    entry_archive(entry=entry, by=admin)  # meanwhile another curator archives it
+    with pytest.raises(PermissionDenied):
+        entry_update(entry=stale, by=curator, data=EntryData(values={"title": "Edited"}))
+    entry.refresh_from_db()
+    assert entry.status == Status.ARCHIVED and entry.title != "Edited"
+
+
+@pytest.mark.django_db
+def test_a_long_title_or_a_clashing_identifier_still_makes_a_valid_entry(practitioner):
+    from hub.library.services.entries import EntryData, entry_create
+
+    EntryFactory(source_id="hub-parking-permits-pilot", slug="imported-parking")
+    clash = entry_create(by=practitioner, data=EntryData(values={
+        "title": "Parking permits pilot", "summary": "S.", "challenge_area": "transport"}))
+    assert clash.source_id.startswith("hub-parking-permits-pilot-")
+    long = entry_create(by=practitioner, data=EntryData(values={
+        "title": "A" * 300, "summary": "S.", "challenge_area": "transport"}))
+    assert len(long.source_id) <= 100
+    again = entry_create(by=practitioner, data=EntryData(values={
+        "title": "A" * 300, "summary": "S.", "challenge_area": "transport"}))
+    assert again.slug != long.slug and not again.slug.endswith("-2")

@@ -7,11 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import path, re_path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from hub.library import selectors
 from hub.library.models import DigestSubscription, Follow, Tag
 from hub.library.services import follows as services
 from hub.library.taxonomy import ChallengeArea
@@ -45,12 +46,16 @@ def _back(request, fallback: str) -> str:
     return fallback
 
 
-def _follow_target(form: FollowForm) -> dict:
+def _follow_target(form: FollowForm, *, user=None) -> dict:
+    """What to follow: a challenge area, or a tag on published entries. To stop following,
+    ``user`` is given and any tag they follow is found, published entries or not."""
     if not form.is_valid():
         raise Http404("Nothing to follow")
     area, slug = form.cleaned_data["challenge_area"], form.cleaned_data["tag"]
     if slug:
-        return {"tag": get_object_or_404(Tag, slug=slug)}
+        if user is not None:
+            return {"tag": get_object_or_404(Tag, slug=slug, followers__user=user)}
+        return {"tag": selectors.get_public_tag(slug=slug)}
     if area:
         return {"challenge_area": area}
     raise Http404("Nothing to follow")
@@ -75,7 +80,7 @@ def follow(request):
 @login_required
 @require_POST
 def unfollow(request):
-    target = _follow_target(FollowForm(request.POST))
+    target = _follow_target(FollowForm(request.POST), user=request.user)
     try:
         services.follow_remove(user=request.user, **target)
     except ValidationError as error:
@@ -130,5 +135,5 @@ urlpatterns = [
     path("follow/", follow, name="follow"),
     path("unfollow/", unfollow, name="unfollow"),
     path("following/", following, name="following"),
-    path("unsubscribe/<str:token>/", unsubscribe, name="unsubscribe"),
+    re_path(r"^unsubscribe/(?P<token>[A-Za-z0-9_-]{20,100})/$", unsubscribe, name="unsubscribe"),
 ]
