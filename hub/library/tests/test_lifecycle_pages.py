@@ -8,41 +8,28 @@ from django.urls import reverse
 
 from hub.core.models import AuditEntry
 from hub.core.roles import Role
-from hub.core.testing.cast import make_person, person_for_role
+from hub.core.testing.cast import make_person
 from hub.library.models import Entry, ReviewComment, Status
-from hub.library.permissions import AUTHOR, ROLES, TABLE
+from hub.library.permissions import ROLES, TABLE
 from hub.library.tests.factories import EntryFactory
+from hub.library.tests.roles import client_for_library_role
 
 pytestmark = pytest.mark.django_db
 
 BUTTONS = ["submit", "review", "publish", "archive", "restore"]
 
 
-def _person(role):
-    if role == AUTHOR:
-        return make_person("practitioner")
-    if role == Role.PRACTITIONER:
-        return make_person("outsider")
-    return person_for_role(role)
+VISIBLE_CELLS = [
+    (state, role) for state in Status for role in ROLES if role in TABLE["view"][state]
+]
 
 
-def _client(role) -> Client:
-    client = Client()
-    person = _person(role)
-    if person.is_authenticated:
-        client.force_login(person, backend="django.contrib.auth.backends.ModelBackend")
-    return client
-
-
-VISIBLE_CELLS = [(state, role) for state in Status for role in ROLES
-                 if role in TABLE["view"][state]]
-
-
-@pytest.mark.parametrize(("state", "role"), VISIBLE_CELLS,
-                         ids=[f"{s}-{r}" for s, r in VISIBLE_CELLS])
+@pytest.mark.parametrize(
+    ("state", "role"), VISIBLE_CELLS, ids=[f"{s}-{r}" for s, r in VISIBLE_CELLS]
+)
 def test_the_entry_page_offers_exactly_the_actions_the_table_allows(state, role):
     entry = EntryFactory(status=state, author=make_person("practitioner"))
-    body = _client(role).get(entry.get_absolute_url()).content.decode()
+    body = client_for_library_role(role).get(entry.get_absolute_url()).content.decode()
     for action in BUTTONS:
         url = reverse(f"library:entry_{action}", args=[entry.slug])
         assert (f'action="{url}"' in body) is (role in TABLE[action][state]), action
@@ -51,23 +38,30 @@ def test_the_entry_page_offers_exactly_the_actions_the_table_allows(state, role)
     comment = reverse("library:entry_comment", args=[entry.slug])
     assert (f'action="{comment}"' in body) is (role in TABLE["comment"][state])
     request_changes = reverse("library:entry_request_changes", args=[entry.slug])
-    assert (f'action="{request_changes}"' in body) is (
-        role in TABLE["request_changes"][state])
+    assert (f'action="{request_changes}"' in body) is (role in TABLE["request_changes"][state])
     history = reverse("library:entry_history", args=[entry.slug])
     assert (f'href="{history}"' in body) is (role in TABLE["history"][state])
     # The banner about the state is for those who may see an unpublished entry at all.
     assert ('id="entry-status-title"' in body) is (state != Status.PUBLISHED)
 
 
-ACTION_CELLS = [(action, state, role) for action in BUTTONS for state in Status
-                for role in ROLES if role != Role.VISITOR]
+ACTION_CELLS = [
+    (action, state, role)
+    for action in BUTTONS
+    for state in Status
+    for role in ROLES
+    if role != Role.VISITOR
+]
 
 
-@pytest.mark.parametrize(("action", "state", "role"), ACTION_CELLS,
-                         ids=[f"{a}-{s}-{r}" for a, s, r in ACTION_CELLS])
+@pytest.mark.parametrize(
+    ("action", "state", "role"), ACTION_CELLS, ids=[f"{a}-{s}-{r}" for a, s, r in ACTION_CELLS]
+)
 def test_pressing_a_button_works_only_where_the_table_allows(action, state, role):
     entry = EntryFactory(status=state, author=make_person("practitioner"))
-    response = _client(role).post(reverse(f"library:entry_{action}", args=[entry.slug]))
+    response = client_for_library_role(role).post(
+        reverse(f"library:entry_{action}", args=[entry.slug])
+    )
     entry.refresh_from_db()
     if role in TABLE[action][state]:
         assert response.status_code == 302
@@ -93,8 +87,10 @@ def test_buttons_need_a_post(signed_in, curator):
 
 
 def _audited(entry) -> list[tuple[str, str, str]]:
-    return [(line.action, line.from_state, line.to_state)
-            for line in AuditEntry.objects.filter(target_id=str(entry.pk)).order_by("pk")]
+    return [
+        (line.action, line.from_state, line.to_state)
+        for line in AuditEntry.objects.filter(target_id=str(entry.pk)).order_by("pk")
+    ]
 
 
 def test_an_entry_goes_through_its_whole_life_through_the_pages(practitioner, curator):
@@ -102,11 +98,16 @@ def test_an_entry_goes_through_its_whole_life_through_the_pages(practitioner, cu
     author.force_login(practitioner, backend="django.contrib.auth.backends.ModelBackend")
     reviewer.force_login(curator, backend="django.contrib.auth.backends.ModelBackend")
 
-    response = author.post(reverse("library:entry_create"), {
-        "kind": "case-study", "title": "Bus stop benches for older people",
-        "summary": "A council put benches at every bus stop.", "challenge_area": "transport",
-        "action": "save",
-    })
+    response = author.post(
+        reverse("library:entry_create"),
+        {
+            "kind": "case-study",
+            "title": "Bus stop benches for older people",
+            "summary": "A council put benches at every bus stop.",
+            "challenge_area": "transport",
+            "action": "save",
+        },
+    )
     entry = Entry.objects.get(title="Bus stop benches for older people")
     assert response.status_code == 302 and response["Location"] == entry.get_absolute_url()
     assert entry.status == Status.DRAFT and entry.author == practitioner
@@ -134,11 +135,17 @@ def test_an_entry_goes_through_its_whole_life_through_the_pages(practitioner, cu
     assert "Say how many people used the benches." in page
     assert "Resubmit for review" in page
 
-    response = author.post(reverse("library:entry_edit", args=[entry.slug]), {
-        "kind": "case-study", "title": "Bus stop benches for older people",
-        "summary": "A council put benches at every bus stop.", "challenge_area": "transport",
-        "results": "About 300 people a day used them.", "action": "submit",
-    })
+    response = author.post(
+        reverse("library:entry_edit", args=[entry.slug]),
+        {
+            "kind": "case-study",
+            "title": "Bus stop benches for older people",
+            "summary": "A council put benches at every bus stop.",
+            "challenge_area": "transport",
+            "results": "About 300 people a day used them.",
+            "action": "submit",
+        },
+    )
     assert response.status_code == 302
     entry.refresh_from_db()
     assert entry.status == Status.SUBMITTED and entry.results.startswith("About 300")
@@ -170,7 +177,8 @@ def test_an_entry_goes_through_its_whole_life_through_the_pages(practitioner, cu
 def test_requesting_changes_needs_a_message_and_keeps_the_entry_as_it_was(signed_in, curator):
     entry = EntryFactory(status=Status.IN_REVIEW, author=make_person("practitioner"))
     response = signed_in(curator).post(
-        reverse("library:entry_request_changes", args=[entry.slug]), {"message": "   "})
+        reverse("library:entry_request_changes", args=[entry.slug]), {"message": "   "}
+    )
     assert response.status_code == 400
     body = response.content.decode()
     assert "There is a problem" in body and "Say what the author needs to change" in body
@@ -183,7 +191,6 @@ def test_requesting_changes_needs_a_message_and_keeps_the_entry_as_it_was(signed
 
 def test_the_request_changes_address_leads_to_the_form_on_the_entry(signed_in, curator):
     entry = EntryFactory(status=Status.SUBMITTED, author=make_person("practitioner"))
-    response = signed_in(curator).get(
-        reverse("library:entry_request_changes", args=[entry.slug]))
+    response = signed_in(curator).get(reverse("library:entry_request_changes", args=[entry.slug]))
     assert response.status_code == 302
     assert response["Location"] == entry.get_absolute_url() + "#request-changes"

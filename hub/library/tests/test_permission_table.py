@@ -2,30 +2,22 @@
 
 import pytest
 
-from hub.core.roles import Role
-from hub.core.testing.cast import make_person, person_for_role
+from hub.core.testing.cast import make_person
 from hub.library.models import Status
-from hub.library.permissions import AUTHOR, GLOBAL_TABLE, ROLES, TABLE
+from hub.library.permissions import GLOBAL_TABLE, ROLES, TABLE
 from hub.library.tests.factories import EntryFactory
+from hub.library.tests.roles import person_for_library_role
 
 CELLS = [(action, state, role) for action in TABLE for state in Status for role in ROLES]
 
 
-def _person(role):
-    # The entry's author is the cast's practitioner; "practitioner" is another one.
-    if role == AUTHOR:
-        return make_person("practitioner")
-    if role == Role.PRACTITIONER:
-        return make_person("outsider")
-    return person_for_role(role)
-
-
 @pytest.mark.django_db
-@pytest.mark.parametrize(("action", "state", "role"), CELLS,
-                         ids=[f"{a}-{s}-{r}" for a, s, r in CELLS])
+@pytest.mark.parametrize(
+    ("action", "state", "role"), CELLS, ids=[f"{a}-{s}-{r}" for a, s, r in CELLS]
+)
 def test_each_role_may_do_exactly_what_the_table_says_in_each_state(action, state, role):
     entry = EntryFactory(status=state, author=make_person("practitioner"))
-    person = _person(role)
+    person = person_for_library_role(role)
     assert person.has_perm(f"library.{action}_entry", entry) is (role in TABLE[action][state])
 
 
@@ -33,10 +25,11 @@ GLOBAL_CELLS = [(action, role) for action in GLOBAL_TABLE for role in ROLES]
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("action", "role"), GLOBAL_CELLS,
-                         ids=[f"{a}-{r}" for a, r in GLOBAL_CELLS])
+@pytest.mark.parametrize(
+    ("action", "role"), GLOBAL_CELLS, ids=[f"{a}-{r}" for a, r in GLOBAL_CELLS]
+)
 def test_library_wide_actions_follow_the_table(action, role):
-    assert _person(role).has_perm(action) is (role in GLOBAL_TABLE[action])
+    assert person_for_library_role(role).has_perm(action) is (role in GLOBAL_TABLE[action])
 
 
 def test_the_table_has_every_state_for_every_action():
@@ -57,8 +50,10 @@ def test_a_version_records_who_made_it_even_outside_a_web_request(curator):
 def test_an_entry_called_new_does_not_hide_the_add_page(practitioner):
     from hub.library.services.entries import EntryData, entry_create
 
-    entry = entry_create(by=practitioner, data=EntryData(values={
-        "title": "New", "summary": "A summary.", "challenge_area": "other"}))
+    entry = entry_create(
+        by=practitioner,
+        data=EntryData(values={"title": "New", "summary": "A summary.", "challenge_area": "other"}),
+    )
     assert entry.slug != "new"
 
 
@@ -83,12 +78,24 @@ def test_a_long_title_or_a_clashing_identifier_still_makes_a_valid_entry(practit
     from hub.library.services.entries import EntryData, entry_create
 
     EntryFactory(source_id="hub-parking-permits-pilot", slug="imported-parking")
-    clash = entry_create(by=practitioner, data=EntryData(values={
-        "title": "Parking permits pilot", "summary": "S.", "challenge_area": "transport"}))
+    clash = entry_create(
+        by=practitioner,
+        data=EntryData(
+            values={
+                "title": "Parking permits pilot",
+                "summary": "S.",
+                "challenge_area": "transport",
+            }
+        ),
+    )
     assert clash.source_id.startswith("hub-parking-permits-pilot-")
-    long = entry_create(by=practitioner, data=EntryData(values={
-        "title": "A" * 300, "summary": "S.", "challenge_area": "transport"}))
+    long = entry_create(
+        by=practitioner,
+        data=EntryData(values={"title": "A" * 300, "summary": "S.", "challenge_area": "transport"}),
+    )
     assert len(long.source_id) <= 100
-    again = entry_create(by=practitioner, data=EntryData(values={
-        "title": "A" * 300, "summary": "S.", "challenge_area": "transport"}))
+    again = entry_create(
+        by=practitioner,
+        data=EntryData(values={"title": "A" * 300, "summary": "S.", "challenge_area": "transport"}),
+    )
     assert again.slug != long.slug and not again.slug.endswith("-2")

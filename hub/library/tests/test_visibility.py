@@ -12,31 +12,16 @@ from django.test import Client
 from django.urls import reverse
 
 from hub.core.roles import Role
-from hub.core.testing.cast import make_person, person_for_role
+from hub.core.testing.cast import make_person
 from hub.library.models import Status
-from hub.library.permissions import AUTHOR, ROLES, TABLE
+from hub.library.permissions import ROLES, TABLE
 from hub.library.services import collections as collection_services
 from hub.library.tests.factories import EntryFactory
+from hub.library.tests.roles import client_for_library_role
 
 pytestmark = pytest.mark.django_db
 
 HIDDEN_TITLE = "Secret draft about parking permits"
-
-
-def _person(role):
-    if role == AUTHOR:
-        return make_person("practitioner")
-    if role == Role.PRACTITIONER:
-        return make_person("outsider")
-    return person_for_role(role)
-
-
-def _client(role) -> Client:
-    client = Client()
-    person = _person(role)
-    if person.is_authenticated:
-        client.force_login(person, backend="django.contrib.auth.backends.ModelBackend")
-    return client
 
 
 CELLS = [(state, role) for state in Status for role in ROLES]
@@ -47,7 +32,7 @@ def test_the_entry_page_is_there_only_for_those_the_table_lets_view(state, role)
     entry = EntryFactory(status=state, author=make_person("practitioner"), title=HIDDEN_TITLE)
     allowed = role in TABLE["view"][state]
     for name in ("library:entry", "library:entry_print"):
-        response = _client(role).get(reverse(name, args=[entry.slug]))
+        response = client_for_library_role(role).get(reverse(name, args=[entry.slug]))
         assert response.status_code == (200 if allowed else 404), name
         if not allowed:
             assert HIDDEN_TITLE not in response.content.decode()
@@ -56,7 +41,9 @@ def test_the_entry_page_is_there_only_for_those_the_table_lets_view(state, role)
 @pytest.mark.parametrize(("state", "role"), CELLS, ids=[f"{s}-{r}" for s, r in CELLS])
 def test_history_is_for_the_author_and_curators_and_hidden_entries_stay_hidden(state, role):
     entry = EntryFactory(status=state, author=make_person("practitioner"))
-    response = _client(role).get(reverse("library:entry_history", args=[entry.slug]))
+    response = client_for_library_role(role).get(
+        reverse("library:entry_history", args=[entry.slug])
+    )
     if role == Role.VISITOR:
         assert response.status_code == 302  # asked to sign in first
     elif role in TABLE["history"][state]:
@@ -69,11 +56,16 @@ def test_history_is_for_the_author_and_curators_and_hidden_entries_stay_hidden(s
 
 @pytest.fixture
 def one_of_each_state(practitioner):
-    entries = {state: EntryFactory(status=state, author=practitioner,
-                                   title=f"Entry that is {state}", countries=["FR"],
-                                   published_at=None if state != Status.PUBLISHED else
-                                   datetime(2025, 1, 1, tzinfo=UTC))
-               for state in Status}
+    entries = {
+        state: EntryFactory(
+            status=state,
+            author=practitioner,
+            title=f"Entry that is {state}",
+            countries=["FR"],
+            published_at=None if state != Status.PUBLISHED else datetime(2025, 1, 1, tzinfo=UTC),
+        )
+        for state in Status
+    }
     return entries
 
 
@@ -81,7 +73,7 @@ def one_of_each_state(practitioner):
 def test_lists_counts_and_downloads_hold_only_published_entries_whoever_looks(
     role, one_of_each_state
 ):
-    client = _client(role)
+    client = client_for_library_role(role)
     listing = client.get(reverse("library:entries"))
     assert listing.context["page_obj"].paginator.count == 1
     body = listing.content.decode()
@@ -92,8 +84,11 @@ def test_lists_counts_and_downloads_hold_only_published_entries_whoever_looks(
 
     home = client.get(reverse("library:home"))
     assert home.context["counts"]["total"] == 1
-    health = next(area for area in home.context["counts"]["areas"]
-                  if area["value"] == "health-and-social-care")
+    health = next(
+        area
+        for area in home.context["counts"]["areas"]
+        if area["value"] == "health-and-social-care"
+    )
     assert health["count"] == 1
     assert home.context["countries"] == [{"code": "FR", "name": "France", "count": 1}]
     assert [entry.title for entry in home.context["newest"]] == ["Entry that is published"]
@@ -105,33 +100,37 @@ def test_lists_counts_and_downloads_hold_only_published_entries_whoever_looks(
 @pytest.mark.parametrize("role", ROLES)
 def test_downloads_hold_only_published_entries_whoever_asks(role, one_of_each_state):
     pytest.importorskip("hub.library.services.exporting")
-    client = _client(role)
-    jsonl = b"".join(client.get(reverse("library:entries"), {"format": "jsonl"})
-                     .streaming_content).decode()
+    client = client_for_library_role(role)
+    jsonl = b"".join(
+        client.get(reverse("library:entries"), {"format": "jsonl"}).streaming_content
+    ).decode()
     titles = [json.loads(line)["title"] for line in jsonl.splitlines() if line.strip()]
     assert titles == ["Entry that is published"]
-    document = json.loads(b"".join(client.get(reverse("library:entries"), {"format": "json"})
-                                   .streaming_content))
+    document = json.loads(
+        b"".join(client.get(reverse("library:entries"), {"format": "json"}).streaming_content)
+    )
     assert [record["title"] for record in document["results"]] == ["Entry that is published"]
-    text = b"".join(client.get(reverse("library:entries"), {"format": "csv"})
-                    .streaming_content).decode("utf-8-sig")
+    text = b"".join(
+        client.get(reverse("library:entries"), {"format": "csv"}).streaming_content
+    ).decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [row["title"] for row in rows] == ["Entry that is published"]
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_a_collection_shows_only_the_entries_each_person_may_see(role, one_of_each_state,
-                                                                 curator):
+def test_a_collection_shows_only_the_entries_each_person_may_see(role, one_of_each_state, curator):
     collection = collection_services.collection_create(by=curator, title="Mixed states")
     for entry in one_of_each_state.values():
         collection_services.collection_add_entry(collection=collection, by=curator, entry=entry)
     collection_services.collection_publish(collection=collection, by=curator)
-    response = _client(role).get(collection.get_absolute_url())
+    response = client_for_library_role(role).get(collection.get_absolute_url())
     assert response.status_code == 200
     shown = {item.entry.status for item in response.context["items"]}
     expected = {state for state in Status if role in TABLE["view"][state]}
     assert shown == expected
-    listed = _client(role).get(reverse("library:collections")).context["collections"]
+    listed = (
+        client_for_library_role(role).get(reverse("library:collections")).context["collections"]
+    )
     assert [collection.entry_count for collection in listed] == [1]
 
 
@@ -155,5 +154,10 @@ def test_your_entries_lists_only_your_own_in_every_state(signed_in, one_of_each_
     assert response.context["page_obj"].paginator.count == len(Status)
     assert "Someone else" not in body
     assert "Read what to change" in body and "Finish it" in body
-    assert signed_in(make_person("member")).get(reverse("library:mine")).context[
-        "page_obj"].paginator.count == 0
+    assert (
+        signed_in(make_person("member"))
+        .get(reverse("library:mine"))
+        .context["page_obj"]
+        .paginator.count
+        == 0
+    )
