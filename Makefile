@@ -39,7 +39,7 @@ $(STAMPS)/frontend: $(STAMPS)/npm $(FRONTEND_SOURCES) | $(STAMPS)
 setup: $(STAMPS)/python $(STAMPS)/frontend ## Install everything and build the front end (done by run and test)
 
 .PHONY: run
-run: setup ## Start the hub with demo data on SQLite at http://127.0.0.1:$(PORT)
+run: setup ## Start the hub with demo data on SQLite at http://127.0.0.1:8000 (PORT=… for another)
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py load_public_bodies
 	DEBUG=true $(PY) manage.py load_demo

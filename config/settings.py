@@ -312,6 +312,8 @@ LOGGING = {
 HUB_SERVICE_NAME = "Innovation Hub"
 # The public address of this hub, for links in emails and feeds sent outside a request.
 HUB_BASE_URL = env_str("HUB_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where people write to the team running this hub (feedback, accessibility, privacy).
+HUB_CONTACT_EMAIL = env_str("HUB_CONTACT_EMAIL", "innovation-hub@example.gov.uk")
 HUB_PHASE = env_str("HUB_PHASE", "Beta")
 HUB_REQUIRE_STAFF_MFA = env_bool("HUB_REQUIRE_STAFF_MFA", True)
 HUB_API_PAGE_SIZE = 20

@@ -28,16 +28,19 @@ def _posted(request):
 # --- Your account -------------------------------------------------------------------------
 
 
+NEW_TOKEN_SESSION_KEY = "hub_new_api_token"  # noqa: S105 - a session key name, not a secret
+
+
 @login_required
-def account_home(request, new_token=None, token_form=None):
+def account_home(request, token_form=None):
+    new_token = request.session.pop(NEW_TOKEN_SESSION_KEY, None)
     person = selectors.account_overview(user=request.user)
-    pending = request.user.practitioner_requests.filter(
-        status=PractitionerRequest.Status.PENDING
-    ).first()
+    requests = list(request.user.practitioner_requests.order_by("-created_at")[:1])
+    latest_request = requests[0] if requests else None
     return render(request, "accounts/home.html", {
         "person": person,
         "roles": [Role(role) for role in GROUP_ROLES if role in role_names(request.user)],
-        "pending_request": pending,
+        "latest_request": latest_request,
         "token_form": token_form or forms.ApiTokenForm(),
         "new_token": new_token,
     })
@@ -68,10 +71,10 @@ def token_create(request):
     except ValidationError as error:
         form.add_error("name", error)
         return account_home(request, token_form=form)
-    # Rendered, never redirected: the secret must not end up in a URL or the session.
-    response = account_home(request, new_token=secret)
-    response["Cache-Control"] = "no-store"
-    return response
+    # Shown once, on the next page only: kept in the (server-side) session until then and
+    # never put in a URL, so reloading the page cannot create a second token.
+    request.session[NEW_TOKEN_SESSION_KEY] = secret
+    return redirect("accounts:home")
 
 
 @login_required

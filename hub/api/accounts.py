@@ -25,5 +25,5 @@ def me(request):
     return {
         "email": user.email,
         "display_name": user.public_name,
-        "roles": sorted(role_names(user)),
+        "roles": ["member", *sorted(role_names(user))],
     }

@@ -25,5 +25,6 @@ def hub(request):
     return {
         "service_name": settings.HUB_SERVICE_NAME,
         "phase": settings.HUB_PHASE,
+        "contact_email": settings.HUB_CONTACT_EMAIL,
         "navigation": _nav(request),
     }

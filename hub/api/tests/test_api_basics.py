@@ -44,7 +44,7 @@ def test_a_session_works_for_the_browser(client, practitioner):
     client.force_login(practitioner, backend="django.contrib.auth.backends.ModelBackend")
     data = client.get("/api/v1/me").json()
     assert data == {"email": "priya@dwp.gov.uk", "display_name": "Priya Practitioner",
-                    "roles": ["practitioner"]}
+                    "roles": ["member", "practitioner"]}
 
 
 def test_an_unknown_api_path_is_not_found(client):
