@@ -27,3 +27,14 @@ def test_many_case_studies_link_to_the_filtered_list(client):
     body = client.get(body_org.get_absolute_url()).content.decode()
     assert "All 12 case studies involving Behavioural Insights Team" in body
     assert "/library/entries/?organisation=bit" in body
+
+
+def test_searching_the_library_by_an_abbreviation_finds_linked_cases(client):
+    hmrc = PublicBodyFactory(name="HM Revenue & Customs", abbreviation="HMRC")
+    linked = EntryFactory(title="Letters that got people to pay on time",
+                          organisation_names=["Her Majesty's Revenue and Customs"])
+    linked.organisations.add(hmrc)
+    EntryFactory(title="Something else entirely")
+    response = client.get("/library/entries/", {"q": "HMRC"})
+    titles = [entry.title for entry in response.context["page_obj"]]
+    assert titles == ["Letters that got people to pay on time"]
