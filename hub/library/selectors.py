@@ -64,6 +64,8 @@ def entry_list(*, filters: EntryFilters, base: QuerySet | None = None) -> QueryS
                 | Q(results__icontains=word)
                 | Q(country_text__icontains=word)
                 | Q(organisation_names__icontains=word)
+                # "HMRC" finds cases linked to HM Revenue & Customs, however the source named it
+                | Q(organisations__abbreviation__iexact=word)
             )
     if filters.kinds:
         entries = entries.filter(kind__in=filters.kinds)
