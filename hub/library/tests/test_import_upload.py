@@ -102,6 +102,12 @@ def test_a_run_in_progress_offers_a_refresh_link(signed_in, curator):
     page = signed_in(curator).get(reverse("library:import_run", args=[run.pk])).content.decode()
     assert "100 of 400 lines (25%)" in page
     assert f'href="{reverse("library:import_run", args=[run.pk])}"' in page and "Refresh" in page
+    # With JavaScript, the page looks again by itself while the import is in progress.
+    assert "data-import-in-progress" in page and "library/import-progress.mjs" in page
+    run.status = ImportRun.Status.FINISHED
+    run.save(update_fields=["status"])
+    finished = signed_in(curator).get(reverse("library:import_run", args=[run.pk]))
+    assert "data-import-in-progress" not in finished.content.decode()
 
 
 @pytest.mark.parametrize(("data", "message"), [
