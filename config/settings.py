@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "hub.core",
     "hub.accounts",
     "hub.directory",
+    "hub.search",
     "hub.library",
     "hub.api",
 ]

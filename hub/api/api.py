@@ -5,6 +5,7 @@ from hub.api.accounts import router as accounts_router
 from hub.api.auth import public, visitor
 from hub.api.library import router as library_router
 from hub.api.organisations import router as organisations_router
+from hub.api.search import router as search_router
 
 
 class HubAPI(NinjaAPI):
@@ -45,3 +46,4 @@ errors.install(api)
 api.add_router("/me", accounts_router, tags=["accounts"])
 api.add_router("/organisations", organisations_router, tags=["organisations"])
 api.add_router("/cases", library_router, tags=["library"])
+api.add_router("/search", search_router, tags=["search"])

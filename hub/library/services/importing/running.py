@@ -30,6 +30,7 @@ from hub.library.services.importing.reading import (
     RecordError,
     read_source,
 )
+from hub.search.services import batch as search_batch
 
 # --- The report ----------------------------------------------------------------------------
 
@@ -167,7 +168,16 @@ def _batches(items: list, size: int) -> Iterator[list]:
         yield items[start : start + size]
 
 
-def import_cases(
+def import_cases(*, dry_run: bool = False, **kwargs) -> ImportReport:
+    """Import a file (see ``_import_cases``). Everything it created or changed is in the
+    search index, lexical and semantic, when it returns."""
+    if dry_run:
+        return _import_cases(dry_run=True, **kwargs)
+    with search_batch():
+        return _import_cases(dry_run=False, **kwargs)
+
+
+def _import_cases(
     *,
     content: bytes,
     filename: str = "",

@@ -1,0 +1,126 @@
+"""Search across everything the hub holds (DESIGN §5.3): one ranked list, best first, of what
+the caller may see, with facet counts; and "what already exists like this?" for a text being
+written. The pages at /search/ call the same selectors."""
+
+from typing import Annotated, Literal
+
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+
+from hub.api.errors import READ_ERRORS, WRITE_ERRORS
+from hub.api.library import NO_CONTROL_CHARACTERS
+from hub.search import registry, selectors
+from hub.search.services import record_unanswered
+
+router = Router()
+
+MAX_LIMIT = 100
+
+
+class SearchResultOut(Schema):
+    kind: str = Field(description="What it is: case (every library entry), later idea, "
+                                  "challenge, person, organisation, event")
+    id: int = Field(description="The object's id within its kind")
+    source_id: str = Field(description="For cases: the `id` given at import")
+    title: str
+    url: str = Field(description="Its page on the hub")
+    score: float = Field(description="Higher is closer; comparable within one response")
+    caption: str = Field(description="Organisation, country, year")
+    snippet: str = Field(description="Where the text matched, with matches in <mark>")
+
+
+class FacetValueOut(Schema):
+    value: str
+    label: str
+    count: int
+
+
+class SearchOut(Schema):
+    count: int = Field(description="How many results the query has (at most 100)")
+    results: list[SearchResultOut]
+    facets: dict[str, list[FacetValueOut]] = Field(
+        description="For each facet (kind, challenge_area, country, evidence_level, year, "
+                    "sector, entry_type), how many results have each value")
+
+
+def _result(hit: selectors.Hit) -> dict:
+    document = hit.document
+    return {"kind": document.kind, "id": document.object_id, "source_id": document.source_id,
+            "title": document.title, "url": document.url, "score": round(hit.score, 6),
+            "caption": document.caption, "snippet": str(hit.snippet)}
+
+
+def _kinds(kind: list[str]) -> list[str] | None:
+    known = registry.kinds()
+    unknown = [name for name in kind if name not in known]
+    if unknown:
+        raise HttpError(422, f"kind must be one of {', '.join(sorted(known))}; "
+                             f"“{unknown[0]}” is not")
+    return list(kind) or None
+
+
+FacetValues = Annotated[list[Annotated[str, Field(max_length=100,
+                                                  pattern=NO_CONTROL_CHARACTERS)]],
+                        Query(description="Repeat for several")]
+
+
+@router.get("", response={200: SearchOut, **READ_ERRORS}, url_name="search",
+            summary="Search everything: cases (and later ideas, challenges, people…)")
+def search(
+    request,
+    q: Annotated[str, Query(min_length=1, max_length=300, pattern=NO_CONTROL_CHARACTERS,
+                            description="What you are looking for, in your own words")],
+    kind: Annotated[list[Annotated[str, Field(max_length=20)]],
+                    Query(description="Only these kinds (case); repeat for several")] = (),
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="How many results")] = 10,
+    offset: Annotated[int, Query(ge=0, le=MAX_LIMIT, description="How many to skip")] = 0,
+    method: Annotated[Literal["hybrid", "lexical", "semantic"], Query(
+        description="hybrid (the hub's ranking); lexical or semantic alone, for comparison"
+    )] = "hybrid",
+    challenge_area: FacetValues = (),
+    country: FacetValues = (),
+    evidence_level: FacetValues = (),
+    year: FacetValues = (),
+    sector: FacetValues = (),
+    entry_type: FacetValues = (),
+):
+    """Ranked by the hub's hybrid of full-text and semantic search: a query that shares no
+    word with a case still finds it. Unpublished work appears only to those who may open it.
+    Facet parameters take the `value`s listed under `facets`."""
+    facets = {"challenge_area": challenge_area, "country": country,
+              "evidence_level": evidence_level, "year": year, "sector": sector,
+              "entry_type": entry_type}
+    results = selectors.search(q, user=request.user, kinds=_kinds(kind),
+                               facets={k: list(v) for k, v in facets.items() if v},
+                               method=method, with_facets=True)
+    if method == "hybrid" and offset == 0 and results.poor and not any(facets.values()):
+        record_unanswered(results.query, results=results.count,
+                          best_score=results.best_score)
+    return {"count": results.count,
+            "results": [_result(hit) for hit in results.hits[offset:offset + limit]],
+            "facets": results.facets}
+
+
+class SimilarIn(Schema):
+    title: Annotated[str, Field(max_length=300, pattern=NO_CONTROL_CHARACTERS)] = ""
+    text: Annotated[str, Field(max_length=20000, pattern=NO_CONTROL_CHARACTERS)] = ""
+    kind: list[Annotated[str, Field(max_length=20)]] = Field(
+        default_factory=list, description="Only these kinds; default every kind")
+    limit: Annotated[int, Field(ge=1, le=20)] = 5
+
+
+class SimilarOut(Schema):
+    count: int
+    results: list[SearchResultOut]
+
+
+@router.post("/similar", response={200: SimilarOut, **WRITE_ERRORS}, url_name="search_similar",
+             summary="What already exists like this? (prior art for a new entry or idea)")
+def similar(request, payload: SimilarIn):
+    """The closest existing objects, in meaning, to a title and text someone is writing.
+    Send at least a few words."""
+    if len(f"{payload.title} {payload.text}".split()) < 2:
+        raise HttpError(422, "Give a title or text of at least two words to compare")
+    hits = selectors.similar_to_text(payload.title, payload.text, user=request.user,
+                                     limit=payload.limit, kinds=_kinds(payload.kind))
+    return {"count": len(hits), "results": [_result(hit) for hit in hits]}

@@ -1,0 +1,244 @@
+"""Searching: the hub's ranking, and "similar" look-ups.
+
+The ranking ("coverage-gated, semantic-first"; why: docs/decisions/0006-search-ranking.md):
+
+    lex(d)   = the lexical score of d for the OR of the query's terms (top POOL)
+    cos(d)   = cosine between the query's and d's embeddings (top POOL)
+    coverage = the largest idf-weighted share of the query's terms found in one of the
+               three best lexical hits
+    score(d) = cos(d) + (BETA if coverage >= THETA else 0) * lex(d) / max lex
+
+When the query's own words occur together in the best lexical hits, lexical evidence adds at
+most BETA; otherwise (a paraphrase: none of the case's words) the ranking is semantic alone, so
+a document that shares one common word with the query cannot push its way in.
+
+Everything here filters by what the person may see *before* ranking: unpublished documents
+they may not open never reach results, counts, facets, snippets or similar panels.
+"""
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db.models import Q
+
+from hub.search import lexical, registry
+from hub.search.embedding import embed_query
+from hub.search.models import Document
+from hub.search.text import normalise_query, query_terms, snippet
+from hub.search.vectors import Snapshot, index, top
+
+POOL = 50           # candidates from each leg
+BETA = 0.2          # the largest lexical boost, in cosine units
+THETA = 0.5         # coverage at which the lexical boost is switched on
+MIN_COSINE = 0.15   # below this a document is not about the query at all
+POOR_SCORE = 0.4    # a best score below this is a poor answer (recorded as demand)
+SIMILAR_MIN = 0.3   # "similar" panels show nothing less close than this
+METHODS = ("hybrid", "lexical", "semantic")
+FACET_POOL = 20     # with facets chosen, lexical hits are filtered from POOL × this
+
+
+@dataclass
+class Hit:
+    document: Document
+    score: float
+    cosine: float
+    lexical: float  # the lexical score divided by the best one (0 when not a lexical hit)
+    snippet: str = ""
+
+    @property
+    def kind(self) -> str:
+        return self.document.kind
+
+
+@dataclass
+class Results:
+    query: str
+    terms: list[str]
+    method: str = "hybrid"
+    hits: list[Hit] = field(default_factory=list)
+    coverage: float = 0.0
+    facets: dict[str, list[dict]] = field(default_factory=dict)
+
+    @property
+    def count(self) -> int:
+        return len(self.hits)
+
+    @property
+    def best_score(self) -> float | None:
+        return self.hits[0].score if self.hits else None
+
+    @property
+    def poor(self) -> bool:
+        return not self.hits or (self.method == "hybrid" and self.hits[0].cosine < POOR_SCORE)
+
+
+def _visibility(snapshot: Snapshot, user, kinds: list[str] | None) -> np.ndarray:
+    """Rows of unpublished documents this person may see (their own drafts; everything for
+    curators), as the owning apps decide."""
+    rows = []
+    for name, kind in registry.kinds().items():
+        if kinds and name not in kinds:
+            continue
+        visible = kind.visible_unpublished(user)
+        if visible is not None:
+            rows.append(snapshot.rows_for(name, visible.values_list("pk", flat=True)))
+    return np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+
+
+def _coverage(terms: list[str], lexical_hits: list[tuple[int, float]], total: int) -> float:
+    if not terms or not lexical_hits or not total:
+        return 0.0
+    best_three = [document_id for document_id, _ in lexical_hits[:3]]
+    counts = lexical.term_counts(terms, best_three)
+    idf = {term: max(math.log((total + 1) / (counts[term][0] + 0.5)), 0.0) for term in terms}
+    weight = sum(idf.values()) or 1.0
+    return max(
+        sum(idf[term] for term in terms if document_id in counts[term][1]) / weight
+        for document_id in best_three
+    )
+
+
+def search(query: str, *, user, kinds: list[str] | None = None,
+           facets: dict[str, list[str]] | None = None, method: str = "hybrid",
+           with_facets: bool = False) -> Results:
+    """Every document this person may see that answers ``query``, best first (at most
+    2 × POOL). ``facets``: {"country": ["GB"], …} keeps documents with one of the values of
+    each. ``with_facets``: also count, for each facet value, the results that have it
+    (counted without the chosen facets, so people can see what another choice would give)."""
+    query = normalise_query(query)
+    results = Results(query=query, terms=query_terms(query), method=method)
+    if not query:
+        return results
+    snapshot = index.snapshot()
+    extra_rows = _visibility(snapshot, user, kinds)
+    results.hits, results.coverage = _rank(query, results.terms, snapshot, extra_rows,
+                                           kinds=kinds, facets=facets, method=method)
+    if with_facets:
+        everything = results.hits if not any((facets or {}).values()) else _rank(
+            query, results.terms, snapshot, extra_rows, kinds=None, facets=None,
+            method=method)[0]
+        results.facets = facet_counts(everything, kinds=kinds)
+    for hit in results.hits:
+        hit.snippet = snippet(hit.document.body or hit.document.detail, results.terms)
+    return results
+
+
+def _rank(query, terms, snapshot, extra_rows, *, kinds, facets, method):
+    mask = snapshot.mask(kinds=kinds, extra_rows=extra_rows, facets=facets)
+    filtered = any((facets or {}).values())
+    lexical_hits: list[tuple[int, float]] = []
+    if method in ("hybrid", "lexical") and terms:
+        found = lexical.ranked(terms, limit=POOL * (FACET_POOL if filtered else 1),
+                               kinds=kinds,
+                               extra_visible=[int(i) for i in snapshot.ids[extra_rows]])
+        lexical_hits = [(document_id, score) for document_id, score in found
+                        if document_id in snapshot.row_of
+                        and mask[snapshot.row_of[document_id]]][:POOL]
+    coverage = _coverage(terms, lexical_hits, len(snapshot)) if method == "hybrid" else 0.0
+    scores: dict[int, tuple[float, float, float]] = {}  # row → (score, cosine, lexical)
+    best_lexical = max((score for _, score in lexical_hits), default=0.0) or 1.0
+    if method == "lexical":
+        for document_id, score in lexical_hits:
+            scores[snapshot.row_of[document_id]] = (score / best_lexical, 0.0,
+                                                    score / best_lexical)
+    else:
+        cosines = snapshot.matrix @ embed_query(query) if len(snapshot) else np.zeros(0)
+        boost = BETA if method == "hybrid" and coverage >= THETA else 0.0
+        lexical_of = {snapshot.row_of[document_id]: score / best_lexical
+                      for document_id, score in lexical_hits}
+        rows = set(top(cosines, mask, POOL).tolist()) | set(lexical_of)
+        for row in rows:
+            cosine = float(cosines[row])
+            lex = lexical_of.get(row, 0.0)
+            if cosine < MIN_COSINE and not (boost and lex):
+                continue
+            scores[row] = (cosine + boost * lex, cosine, lex)
+    ordered = sorted(scores.items(), key=lambda item: (-item[1][0], int(snapshot.ids[item[0]])))
+    return _hits(snapshot, ordered, extra_rows), coverage
+
+
+def _hits(snapshot: Snapshot, ordered, extra_rows) -> list[Hit]:
+    """The documents of the ranked rows, read again from the database with the visibility
+    rule applied once more (a document unpublished a moment ago is dropped)."""
+    ids = [int(snapshot.ids[row]) for row, _ in ordered]
+    extra_ids = [int(i) for i in snapshot.ids[extra_rows]]
+    documents = Document.objects.defer("embedding", "text_hash").filter(id__in=ids).filter(
+        Q(published=True) | Q(id__in=extra_ids))
+    by_id = {document.id: document for document in documents}
+    return [Hit(document=by_id[document_id], score=score, cosine=cosine, lexical=lex)
+            for document_id, (row, (score, cosine, lex)) in zip(ids, ordered, strict=True)
+            if document_id in by_id]
+
+
+def facet_counts(hits: list[Hit], *, kinds: list[str] | None = None) -> dict[str, list[dict]]:
+    """{"kind": [{"value": "case", "label": "Cases", "count": 12}, …], "country": […], …}"""
+    counts: dict[str, dict[str, int]] = {"kind": {}}
+    for hit in hits:
+        counts["kind"][hit.kind] = counts["kind"].get(hit.kind, 0) + 1
+        for name, values in (hit.document.facets or {}).items():
+            for value in values:
+                counts.setdefault(name, {})[str(value)] = counts.get(name, {}).get(
+                    str(value), 0) + 1
+    all_kinds = registry.kinds()
+    out: dict[str, list[dict]] = {}
+    for name, by_value in counts.items():
+        rows = []
+        for value, count in by_value.items():
+            if name == "kind":
+                label = all_kinds[value].plural if value in all_kinds else value
+            else:
+                label = next((kind.facet_label(name, value) for kind in all_kinds.values()
+                              if name in kind.facets), value)
+            rows.append({"value": value, "label": label, "count": count})
+        order = (lambda row: -int(row["value"]) if row["value"].isdigit() else 0) \
+            if name == "year" else (lambda row: (-row["count"], row["label"]))
+        out[name] = sorted(rows, key=order)
+    return out
+
+
+def facet_names() -> dict[str, str]:
+    """Every facet any kind offers, with its label, in the order pages show them."""
+    names = {"kind": "Kind"}
+    for kind in registry.kinds().values():
+        for name, label in kind.facets.items():
+            names.setdefault(name, label)
+    return names
+
+
+def similar_to_object(kind: str, object_id: int, *, user, limit: int = 5,
+                      kinds: list[str] | None = None) -> list[Hit]:
+    """The documents closest in meaning to this object's own, itself excluded."""
+    snapshot = index.snapshot()
+    rows = snapshot.rows_for(kind, [object_id])
+    if not len(rows) or not snapshot.matrix[rows[0]].any():
+        return []
+    return _closest(snapshot, snapshot.matrix[rows[0]], user=user, limit=limit, kinds=kinds,
+                    exclude_row=int(rows[0]))
+
+
+def similar_to_text(title: str, text: str, *, user, limit: int = 5,
+                    kinds: list[str] | None = None, exclude: tuple[str, int] | None = None,
+                    ) -> list[Hit]:
+    """The documents closest in meaning to a text someone is writing (prior art)."""
+    words = normalise_query(f"{title.strip().rstrip('.')}. {text}".strip(". "))
+    if len(words) < 3:
+        return []
+    snapshot = index.snapshot()
+    exclude_row = None
+    if exclude:
+        rows = snapshot.rows_for(exclude[0], [exclude[1]])
+        exclude_row = int(rows[0]) if len(rows) else None
+    return _closest(snapshot, embed_query(words), user=user, limit=limit, kinds=kinds,
+                    exclude_row=exclude_row)
+
+
+def _closest(snapshot, vector, *, user, limit, kinds, exclude_row) -> list[Hit]:
+    extra_rows = _visibility(snapshot, user, kinds)
+    mask = snapshot.mask(kinds=kinds, extra_rows=extra_rows)
+    if exclude_row is not None:
+        mask[exclude_row] = False
+    cosines = snapshot.matrix @ vector
+    rows = [row for row in top(cosines, mask, limit).tolist() if cosines[row] >= SIMILAR_MIN]
+    ordered = [(row, (float(cosines[row]), float(cosines[row]), 0.0)) for row in rows]
+    return _hits(snapshot, ordered, extra_rows)

@@ -1,0 +1,176 @@
+"""Keeping the index in step with the objects it describes, and recording questions the hub
+could not answer.
+
+Apps never call the index directly: saving or deleting a registered model queues its
+re-indexing after the transaction commits (``signals.py`` → ``tasks.index_documents``), so
+the embedding is computed by a background worker, not during the request. ``batch()`` makes a
+bulk operation (an import) index everything it touched at once, before it returns.
+"""
+
+import contextlib
+import threading
+from collections.abc import Callable, Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from hub.core.audit import audit
+from hub.search import registry
+from hub.search.embedding import embed, text_hash, to_bytes
+from hub.search.models import Document, UnansweredQuery
+from hub.search.text import without_personal_data
+from hub.search.vectors import bump
+
+_pending = threading.local()
+
+
+def index_objects(kind_name: str, object_ids: Iterable[int] | None = None, *,
+                  progress: Callable[[int, int], None] | None = None,
+                  chunk: int = 256) -> dict[str, int]:
+    """Write the documents of these objects (all of the kind when ``None``), embed the texts
+    that changed, and drop documents of objects that no longer exist.
+    Returns ``{"indexed": …, "embedded": …, "removed": …}``."""
+    kind = registry.get(kind_name)
+    wanted = None if object_ids is None else sorted(set(int(pk) for pk in object_ids))
+    documents = list(kind.documents(wanted))
+    seen = {document.object_id for document in documents}
+    indexed = Document.objects.filter(kind=kind_name)
+    if wanted is not None:
+        indexed = indexed.filter(object_id__in=wanted)
+    gone = sorted(set(indexed.values_list("object_id", flat=True)) - seen)
+    counts = {"indexed": 0, "embedded": 0, "removed": len(gone)}
+    for start in range(0, len(gone), chunk):
+        with transaction.atomic():
+            Document.objects.filter(kind=kind_name,
+                                    object_id__in=gone[start:start + chunk]).delete()
+            bump()
+    total = len(documents)
+    for start in range(0, total, chunk):
+        part = documents[start:start + chunk]
+        embedded = _write(kind_name, part)
+        counts["indexed"] += len(part)
+        counts["embedded"] += embedded
+        if progress:
+            progress(min(start + chunk, total), total)
+    if total == 0 and progress:
+        progress(0, 0)
+    return counts
+
+
+def _write(kind_name: str, documents: list[registry.DocumentData]) -> int:
+    ids = [d.object_id for d in documents]
+    existing = {
+        document.object_id: document
+        for document in Document.objects.filter(kind=kind_name, object_id__in=ids)
+        .defer("embedding")
+    }
+    with_vector = set(Document.objects.filter(kind=kind_name, object_id__in=ids,
+                                              embedding__isnull=False)
+                      .values_list("object_id", flat=True))
+    texts = {d.object_id: d.embedding_text() for d in documents}
+    hashes = {pk: text_hash(text) for pk, text in texts.items()}
+    # Embed only what is new or whose text changed.
+    missing = [d.object_id for d in documents
+               if d.object_id not in existing
+               or existing[d.object_id].text_hash != hashes[d.object_id]
+               or d.object_id not in with_vector]
+    vectors = dict(zip(missing, embed([texts[pk] for pk in missing]), strict=True))
+    with transaction.atomic():
+        for data in documents:
+            document = existing.get(data.object_id) or Document(kind=kind_name,
+                                                                object_id=data.object_id)
+            for name in ("source_id", "title", "body", "detail", "meta", "url", "published",
+                         "facets", "caption"):
+                setattr(document, name, getattr(data, name))
+            document.title = document.title[:300]
+            document.caption = document.caption[:300]
+            document.source_id = (document.source_id or "")[:100]
+            fields = None
+            if data.object_id in vectors:
+                document.embedding = to_bytes(vectors[data.object_id])
+                document.text_hash = hashes[data.object_id]
+            elif document.pk:
+                fields = ["source_id", "title", "body", "detail", "meta", "url", "published",
+                          "facets", "caption", "updated_at"]
+            document.save(update_fields=fields)
+        bump()
+    return len(missing)
+
+
+def remove_object(kind_name: str, object_id: int) -> None:
+    with transaction.atomic():
+        deleted, _ = Document.objects.filter(kind=kind_name, object_id=object_id).delete()
+        if deleted:
+            bump()
+
+
+def queue(kind_name: str, object_id: int) -> None:
+    """Re-index this object once the current transaction commits: at the end of the
+    surrounding ``batch()``, or in a background task."""
+    pending = getattr(_pending, "keys", None)
+    if pending is not None:
+        pending.setdefault(kind_name, set()).add(object_id)
+        return
+
+    def enqueue() -> None:
+        from hub.search import tasks
+
+        tasks.index_documents.enqueue(kind_name, [object_id])
+
+    transaction.on_commit(enqueue)
+
+
+@contextlib.contextmanager
+def batch():
+    """Collect the objects changed inside the block and index them together when it ends —
+    what a bulk import needs, so its entries are searchable when it returns."""
+    outer = getattr(_pending, "keys", None)
+    if outer is not None:  # already inside a batch: the outer one indexes
+        yield
+        return
+    _pending.keys = {}
+    try:
+        yield
+    finally:
+        keys, _pending.keys = _pending.keys, None
+    for kind_name, object_ids in keys.items():
+        index_objects(kind_name, object_ids)
+
+
+# --- Questions the hub cannot answer yet ---------------------------------------------------
+
+
+def record_unanswered(query: str, *, results: int, best_score: float | None) -> None:
+    """Count a query that found nothing, or nothing close. Only the words are kept."""
+    text = without_personal_data(query)
+    if len(text) < 3:
+        return
+    today = timezone.localdate()
+    with transaction.atomic():
+        record, created = UnansweredQuery.objects.select_for_update().get_or_create(
+            text=text, defaults={"results": results, "best_score": best_score,
+                                 "first_asked": today, "last_asked": today})
+        if not created:
+            record.times += 1
+            record.results, record.best_score, record.last_asked = results, best_score, today
+            if record.status != UnansweredQuery.Status.OPEN:
+                # Asked again after it was closed: it needs looking at again.
+                record.status = UnansweredQuery.Status.OPEN
+            record.save()
+
+
+@transaction.atomic
+def unanswered_close(*, record: UnansweredQuery, by, status: str) -> UnansweredQuery:
+    from django.core.exceptions import PermissionDenied
+
+    if not by.has_perm("search.close_unanswered"):
+        raise PermissionDenied("Only curators can close questions.")
+    if status not in {UnansweredQuery.Status.ANSWERED, UnansweredQuery.Status.DISMISSED,
+                      UnansweredQuery.Status.OPEN}:
+        raise ValueError(f"Unknown status {status!r}")
+    previous = record.status
+    record.status = status
+    record.save(update_fields=["status"])
+    audit(actor=by, action="search.unanswered_" + status, target=record,
+          from_state=previous, to_state=status)
+    return record

@@ -1,0 +1,101 @@
+"""Turning what someone typed into search terms, and showing where they matched.
+
+Both lexical engines get the same terms: lower-case words with accents folded, minus the
+127 English stopwords of PostgreSQL's ``english`` configuration (FTS5 has none, and an OR of
+"the" would match everything), at least two characters, each once. Terms hold only a–z and
+0–9, so they cannot carry FTS5 or tsquery syntax.
+"""
+
+import re
+import unicodedata
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+STOPWORDS = frozenset("""
+i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she
+her hers herself it its itself they them their theirs themselves what which who whom this that
+these those am is are was were be been being have has had having do does did doing a an the and
+but if or because as until while of at by for with about against between into through during
+before after above below to from up down in out on off over under again further then once here
+there when where why how all any both each few more most other some such no nor not only own
+same so than too very s t can will just don should now
+""".split())
+
+MAX_TERMS = 32
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: "Café" → "cafe"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).lower()
+
+
+def query_terms(query: str) -> list[str]:
+    terms: list[str] = []
+    for token in re.findall(r"[0-9a-z]+", fold(query)):
+        if token in STOPWORDS or len(token) < 2 or token in terms:
+            continue
+        terms.append(token)
+    return terms[:MAX_TERMS]
+
+
+def normalise_query(query: str) -> str:
+    """The query as it is compared and recorded: spaces collapsed, control characters gone."""
+    query = re.sub(r"[\x00-\x1f\x7f]", " ", query)
+    return " ".join(query.split())
+
+
+_SUFFIXES = ("ies", "es", "s", "ing", "ed", "ly", "er", "ers", "ment", "ments", "ion", "ions")
+
+
+def _stem(term: str) -> str:
+    """A crude stem, only for highlighting: "appointments" and "appointment" share "appoint"."""
+    for suffix in sorted(_SUFFIXES, key=len, reverse=True):
+        if term.endswith(suffix) and len(term) - len(suffix) >= 4:
+            return term[: -len(suffix)]
+    return term
+
+
+def snippet(text: str, terms: list[str], *, words: int = 40) -> SafeString:
+    """About ``words`` words of ``text`` around the densest run of matching words, each match
+    in ``<mark>``. Everything else is escaped."""
+    tokens = text.split()
+    if not tokens:
+        return mark_safe("")
+    stems = {_stem(term) for term in terms}
+
+    def matches(token: str) -> bool:
+        word = re.sub(r"[^0-9a-z]", "", fold(token))
+        return bool(word) and any(word.startswith(stem) for stem in stems)
+
+    hits = [matches(token) for token in tokens]
+    start = 0
+    if any(hits) and len(tokens) > words:
+        best = -1
+        for candidate in range(0, len(tokens) - words + 1):
+            count = sum(hits[candidate:candidate + words])
+            if count > best:
+                best, start = count, candidate
+        start = max(0, min(start, len(tokens) - words))
+    window = tokens[start:start + words]
+    shown = []
+    for token, hit in zip(window, hits[start:start + words], strict=True):
+        shown.append(f"<mark>{escape(token)}</mark>" if hit else str(escape(token)))
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if start + words < len(tokens) else ""
+    return mark_safe(prefix + " ".join(shown) + suffix)  # noqa: S308 - every word escaped
+
+
+_EMAIL = re.compile(r"\S+@\S+")
+_NUMBER = re.compile(r"\d[\d\s-]{3,}\d")
+
+
+def without_personal_data(query: str) -> str:
+    """The query fit to keep: email addresses and long numbers (phone, National Insurance or
+    reference numbers) removed, lower case, at most 200 characters."""
+    query = _EMAIL.sub("[email]", query)
+    query = _NUMBER.sub("[number]", query)
+    query = re.sub(r"\b[a-z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[a-d]\b", "[number]", query,
+                   flags=re.IGNORECASE)
+    return normalise_query(query).lower()[:200]
