@@ -10,6 +10,7 @@ urlpatterns = [
     path("people/", include("hub.accounts.urls_people")),
     path("organisations/", include("hub.directory.urls")),
     path("library/", include("hub.library.urls")),
+    path("search/", include("hub.search.views")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

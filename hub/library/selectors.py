@@ -11,6 +11,7 @@ from django_countries import countries as all_countries
 from hub.library.models import Collection, CollectionItem, Entry, Status
 from hub.library.services.records import entry_country_text, entry_organisation_names
 from hub.library.taxonomy import EVIDENCE_EXPLAINED, ChallengeArea, EntryKind, EvidenceLevel
+from hub.search import selectors as search_selectors
 
 
 def get_entry_for_user(*, user, slug: str) -> Entry:
@@ -105,30 +106,15 @@ def review_queue() -> QuerySet[Entry]:
     )
 
 
-def related_entries(*, entry: Entry, limit: int = 5) -> list[Entry]:
-    """Published entries that share the challenge area, a tag or an organisation, most
-    shared first. (Replaced by semantic similarity when search arrives.)"""
-    tag_ids = [tag.pk for tag in entry.tags.all()]
-    organisation_ids = [organisation.pk for organisation in entry.organisations.all()]
-    candidates = (
-        Entry.objects.published()
-        .exclude(pk=entry.pk)
-        .filter(
-            Q(challenge_area=entry.challenge_area)
-            | Q(tags__in=tag_ids)
-            | Q(organisations__in=organisation_ids)
-        )
-        .annotate(
-            shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True),
-            shared_organisations=Count(
-                "organisations", filter=Q(organisations__in=organisation_ids), distinct=True
-            ),
-        )
-        .order_by("-shared_organisations", "-shared_tags",
-                  F("evidence_level").desc(nulls_last=True), "-published_at")
-        .distinct()
-    )
-    return list(candidates[:limit])
+def similar_entries(*, entry: Entry, user, limit: int = 5) -> list:
+    """The entries closest in meaning to this one that this person may see (search hits:
+    ``hit.document`` has the title, address and caption). An entry not yet in the index is
+    compared by its title and summary."""
+    hits = search_selectors.similar_to_object("case", entry.pk, user=user, limit=limit)
+    if not hits:
+        hits = search_selectors.similar_to_text(entry.title, entry.summary, user=user,
+                                                limit=limit, exclude=("case", entry.pk))
+    return hits
 
 
 def published_collections() -> QuerySet[Collection]:

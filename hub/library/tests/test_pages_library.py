@@ -15,6 +15,7 @@ from hub.library.models import Status, Tag
 from hub.library.taxonomy import EVIDENCE_EXPLAINED
 from hub.library.tests.factories import EntryFactory
 from hub.library.views import entries as entry_views
+from hub.search.services import index_objects
 
 pytestmark = pytest.mark.django_db
 
@@ -331,14 +332,22 @@ def test_unpublished_entries_have_no_json_ld_and_show_their_state(signed_in, cur
     assert 'id="entry-status-title"' in body
 
 
-def test_related_entries_share_the_challenge_area_or_tags(client, full_entry):
-    neighbour = EntryFactory(title="Another health idea", challenge_area=full_entry.challenge_area)
-    EntryFactory(title="Unrelated transport idea", challenge_area="transport")
-    EntryFactory(title="Hidden health draft", challenge_area=full_entry.challenge_area,
+def test_similar_entries_are_the_closest_in_meaning_that_the_reader_may_see(client, full_entry):
+    neighbour = EntryFactory(title="SMS reminders cut missed GP appointments",
+                             summary="A surgery texted patients the day before their "
+                                     "appointment, and fewer appointments were missed.")
+    EntryFactory(title="Electric buses on rural routes",
+                 summary="A county council replaced diesel buses with electric ones.",
+                 challenge_area="transport")
+    EntryFactory(title="Hidden reminder draft", summary="Texting patients about appointments.",
                  status=Status.DRAFT, published_at=None)
+    index_objects("case")
     response = client.get(full_entry.get_absolute_url())
-    assert [entry.title for entry in response.context["related"]] == [neighbour.title]
-    assert "Hidden health draft" not in response.content.decode()
+    titles = [hit.document.title for hit in response.context["similar"]]
+    assert titles[0] == neighbour.title
+    assert "Electric buses on rural routes" not in titles
+    assert full_entry.title not in titles
+    assert "Hidden reminder draft" not in response.content.decode()
 
 
 def test_the_entry_page_makes_a_fixed_number_of_queries(client, full_entry,

@@ -20,6 +20,7 @@ from hub.library import forms, history, selectors
 from hub.library.models import Entry, Status
 from hub.library.services import entries as services
 from hub.library.taxonomy import EVIDENCE_EXPLAINED, ChallengeArea, EntryKind
+from hub.search import selectors as search_selectors
 
 PAGE_SIZE = 20
 EXPORT_FORMATS = ("csv", "json", "jsonl")
@@ -164,7 +165,7 @@ def render_entry(request: HttpRequest, entry: Entry, *, form=None, status: int =
         "evidence_explained": EVIDENCE_EXPLAINED.get(entry.evidence_level),
         "challenge_area": ChallengeArea(entry.challenge_area),
         "web_links": safe_links(entry),
-        "related": selectors.related_entries(entry=entry),
+        "similar": selectors.similar_entries(entry=entry, user=request.user),
         "json_ld": json_ld(request, entry) if entry.is_published else None,
         "absolute_url": request.build_absolute_uri(entry.get_absolute_url()),
     }
@@ -241,13 +242,32 @@ def _saved_message(entry: Entry, form, *, submitted: bool) -> str:
     return text
 
 
-def _form_page(request, *, form, entry: Entry | None, status: int = 200):
+def _form_page(request, *, form, entry: Entry | None, status: int = 200,
+               prior_art: list | None = None):
     can_submit = (request.user.has_perm("library.create_entry") if entry is None
                   else request.user.has_perm("library.submit_entry", entry))
     return render(request, "library/entry_form.html", {
         "form": form, "entry": entry, "can_submit": can_submit,
         "unmatched": entry.unmatched_organisation_names if entry is not None else [],
+        "prior_art": prior_art or [], "checked": prior_art is not None,
     }, status=status)
+
+
+def _checking_similar(request) -> bool:
+    return request.method == "POST" and request.POST.get("action") == "check_similar"
+
+
+def _prior_art_page(request, *, form, entry: Entry | None):
+    """The form again, everything typed kept and nothing saved, with the closest entries
+    already in the hub (the "Check for similar entries" button, which needs no JavaScript).
+    Nothing is validated yet: the person has not asked to save."""
+    prior_art = search_selectors.similar_to_text(
+        request.POST.get("title", "")[:300], request.POST.get("summary", "")[:20000],
+        user=request.user, kinds=["case"],
+        exclude=("case", entry.pk) if entry is not None else None)
+    form.full_clean()
+    form._errors.clear()
+    return _form_page(request, form=form, entry=entry, prior_art=prior_art)
 
 
 @login_required
@@ -255,6 +275,8 @@ def entry_create(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("library.create_entry"):
         return render(request, "library/entry_create_denied.html", status=403)
     form = forms.EntryForm(request.POST if request.method == "POST" else None)
+    if _checking_similar(request):
+        return _prior_art_page(request, form=form, entry=None)
     if request.method == "POST" and form.is_valid():
         try:
             entry = _save_and_maybe_submit(request, form=form, entry=None)
@@ -273,6 +295,8 @@ def entry_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if not request.user.has_perm("library.edit_entry", entry):
         raise PermissionDenied
     form = forms.EntryForm(request.POST if request.method == "POST" else None, entry=entry)
+    if _checking_similar(request):
+        return _prior_art_page(request, form=form, entry=entry)
     if request.method == "POST" and form.is_valid():
         before = entry.status
         try:

@@ -1,0 +1,133 @@
+"""Search pages: results with facets for everyone (/search/), the prior-art panel that forms
+ask for while someone writes (/search/similar/), and, for curators, the questions the hub
+could not answer (/search/unanswered/)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.views.decorators.http import require_GET, require_POST
+
+from hub.core.csv_export import csv_response
+from hub.core.permissions import require_perm
+from hub.search import registry, selectors
+from hub.search.forms import SearchForm, SimilarForm, UnansweredStatusForm
+from hub.search.models import UnansweredQuery
+from hub.search.services import record_unanswered, unanswered_close
+
+PAGE_SIZE = 10
+FACET_PARAMETERS = ("kind", "entry_type", "challenge_area", "country", "evidence_level", "year",
+                    "sector")
+SHOWN_VALUES = 12  # facet values listed before "and N more"
+
+
+def _chosen(request: HttpRequest) -> dict[str, list[str]]:
+    return {name: [value[:100] for value in request.GET.getlist(name) if value][:20]
+            for name in FACET_PARAMETERS if request.GET.getlist(name)}
+
+
+def _label(hit: selectors.Hit) -> str:
+    kinds = registry.kinds()
+    kind = kinds.get(hit.kind)
+    if kind is None:
+        return hit.kind
+    entry_types = (hit.document.facets or {}).get("entry_type")
+    if entry_types:
+        return kind.facet_label("entry_type", entry_types[0])
+    return kind.label
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    context = {"form": form, "query": "", "page_obj": None, "facet_groups": [], "chosen": {},
+               "hide_header_search": True}
+    if not form.is_bound or not form.is_valid() or not form.cleaned_data["q"]:
+        return render(request, "search/results.html", context)
+    query = form.cleaned_data["q"]
+    chosen = _chosen(request)
+    kinds = chosen.pop("kind", None)
+    results = selectors.search(query, user=request.user, kinds=kinds, facets=chosen,
+                               with_facets=True)
+    page = Paginator(results.hits, PAGE_SIZE).get_page(request.GET.get("page"))
+    if page.number == 1 and results.poor and not chosen and not kinds:
+        record_unanswered(query, results=results.count, best_score=results.best_score)
+    for hit in page.object_list:
+        hit.label = _label(hit)
+    names = selectors.facet_names()
+    groups = []
+    selected = {**chosen, **({"kind": kinds} if kinds else {})}
+    for name, label in names.items():
+        values = results.facets.get(name, [])
+        picked = set(selected.get(name, []))
+        if not values and not picked:
+            continue
+        shown = [value for value in values
+                 if value["value"] in picked or values.index(value) < SHOWN_VALUES]
+        groups.append({"name": name, "label": label, "values": shown, "picked": picked,
+                       "more": len(values) - len(shown)})
+    context.update({"query": query, "results": results, "page_obj": page,
+                    "facet_groups": groups, "chosen": selected})
+    return render(request, "search/results.html", context)
+
+
+@require_GET
+def similar(request: HttpRequest) -> HttpResponse:
+    """The prior-art panel as an HTML fragment, for forms that update it as people type."""
+    form = SimilarForm(request.GET)
+    hits = []
+    if form.is_valid():
+        hits = selectors.similar_to_text(form.cleaned_data["title"],
+                                         form.cleaned_data["summary"], user=request.user)
+    return render(request, "search/_prior_art.html", {"prior_art": hits, "checked": True})
+
+
+@login_required
+@require_perm("search.view_unanswered")
+def unanswered(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status") or UnansweredQuery.Status.OPEN
+    if status not in UnansweredQuery.Status.values:
+        status = UnansweredQuery.Status.OPEN
+    records = UnansweredQuery.objects.filter(status=status)
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            "unanswered-questions.csv",
+            ["question", "times asked", "results", "best score", "first asked", "last asked",
+             "status"],
+            ([r.text, r.times, r.results,
+              "" if r.best_score is None else f"{r.best_score:.2f}",
+              r.first_asked.isoformat(), r.last_asked.isoformat(), r.get_status_display()]
+             for r in records),
+        )
+    page = Paginator(records, 50).get_page(request.GET.get("page"))
+    return render(request, "search/unanswered.html", {
+        "page_obj": page, "status": status,
+        "statuses": [(value, label, UnansweredQuery.objects.filter(status=value).count())
+                     for value, label in UnansweredQuery.Status.choices],
+    })
+
+
+@require_POST
+@login_required
+@require_perm("search.close_unanswered")
+def unanswered_status(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_object_or_404(UnansweredQuery, pk=pk)
+    form = UnansweredStatusForm(request.POST)
+    if form.is_valid():
+        unanswered_close(record=record, by=request.user, status=form.cleaned_data["status"])
+        messages.success(request, f"“{record.text}” is now marked "
+                                  f"{record.get_status_display().lower()}.")
+    else:
+        messages.error(request, "Choose answered, dismissed or open.")
+    return redirect("search:unanswered")
+
+
+app_name = "search"
+urlpatterns = [
+    path("", search, name="search"),
+    path("similar/", similar, name="similar"),
+    path("unanswered/", unanswered, name="unanswered"),
+    path("unanswered/<int:pk>/status/", unanswered_status, name="unanswered_status"),
+]
