@@ -62,8 +62,9 @@ def search(request: HttpRequest) -> HttpResponse:
     for name, label in names.items():
         values = results.facets.get(name, [])
         picked = set(selected.get(name, []))
-        if not values and not picked:
-            continue
+        if not picked and (not values or (len(values) == 1
+                                           and values[0]["count"] == results.count)):
+            continue  # a filter that would change nothing
         shown = [value for value in values
                  if value["value"] in picked or values.index(value) < SHOWN_VALUES]
         groups.append({"name": name, "label": label, "values": shown, "picked": picked,

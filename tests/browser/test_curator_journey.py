@@ -33,7 +33,7 @@ def test_a_curator_grants_a_role_adds_a_partner_and_reads_the_audit_log(visit):
     _sign_in(visit, curator, with_code=True)
 
     visit.goto("/people/")
-    page.fill("input[name=q]", "maya")
+    page.fill("main input[name=q]", "maya")
     page.locator("main form button[type=submit]").first.click()
     visit.check("people-search")
     page.get_by_role("link", name="Change roles for Maya Member").click()

@@ -119,8 +119,8 @@ def test_an_entry_is_written_reviewed_changed_published_and_found(visit, another
     # A visitor, in a browser of their own, finds it and opens it.
     visitor = another_visit("visitor")
     visitor.goto("/library/")
-    visitor.page.fill("input[name=q]", "benches older")
-    visitor.page.get_by_role("button", name="Search").first.click()
+    visitor.page.fill("main input[name=q]", "benches older")
+    visitor.page.locator("main").get_by_role("button", name="Search").click()
     visitor.check("search-results")
     assert "1 entry" in visitor.page.inner_text("main")
     visitor.page.get_by_role("link", name=TITLE).click()

@@ -59,7 +59,7 @@ def test_a_public_servant_signs_up_verifies_signs_in_and_searches_the_directory(
     assert "practitioner" in role_names(nadia)
 
     visit.goto("/organisations/")
-    page.fill("input[name=q]", "HMRC")
+    page.fill("main input[name=q]", "HMRC")
     page.locator("main form button[type=submit]").first.click()
     visit.check("search-hmrc")
     first = page.locator("main table tbody tr, main .hub-result").first

@@ -18,6 +18,7 @@ from hub.library.models import Collection, Entry
 from hub.library.services import collections, entries
 from hub.library.services.importing import ImportFileError, import_cases
 from hub.library.taxonomy import ChallengeArea
+from hub.search.services import batch as search_batch
 
 PRACTITIONER = "practitioner@demo.gov.uk"
 CURATOR = "curator@demo.gov.uk"
@@ -127,7 +128,8 @@ class Command(BaseCommand):
         if practitioner is None or curator is None:
             raise CommandError("The demo entries belong to the demo people: run "
                                "`manage.py load_demo` first.")
-        created = self._entries(practitioner, curator)
+        with search_batch():  # searchable as soon as the command returns
+            created = self._entries(practitioner, curator)
         made = self._collections(curator)
         self.stdout.write(self.style.SUCCESS(
             f"Demo entries: {created} created; collections: {made} created "
