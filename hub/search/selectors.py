@@ -32,7 +32,7 @@ POOL = 50           # candidates from each leg
 BETA = 0.2          # the largest lexical boost, in cosine units
 THETA = 0.5         # coverage at which the lexical boost is switched on
 MIN_COSINE = 0.15   # below this a document is not about the query at all
-POOR_SCORE = 0.4    # a best score below this is a poor answer (recorded as demand)
+POOR_SCORE = 0.35   # a best cosine below this is a poor answer (recorded as demand)
 # "Similar" panels show nothing less close than this. Two whole documents share their
 # structure ("Country: … Challenge area: …"), so they need to be closer than a short text
 # and a document: among the 149 real cases the nearest neighbour's median cosine is 0.47.
@@ -155,7 +155,9 @@ def _rank(query, terms, snapshot, extra_rows, *, kinds, facets, method):
         for row in rows:
             cosine = float(cosines[row])
             lex = lexical_of.get(row, 0.0)
-            if cosine < MIN_COSINE and not (boost and lex):
+            # A document far in meaning stays only if it contains some of the words; it then
+            # ranks below every closer one (score = its cosine when the boost is off).
+            if cosine < MIN_COSINE and not lex:
                 continue
             scores[row] = (cosine + boost * lex, cosine, lex)
     ordered = sorted(scores.items(), key=lambda item: (-item[1][0], int(snapshot.ids[item[0]])))

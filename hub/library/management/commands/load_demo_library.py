@@ -18,7 +18,10 @@ from hub.library.models import Collection, Entry
 from hub.library.services import collections, entries
 from hub.library.services.importing import ImportFileError, import_cases
 from hub.library.taxonomy import ChallengeArea
+from hub.search import selectors as search_selectors
+from hub.search.models import UnansweredQuery
 from hub.search.services import batch as search_batch
+from hub.search.services import record_unanswered
 
 PRACTITIONER = "practitioner@demo.gov.uk"
 CURATOR = "curator@demo.gov.uk"
@@ -69,6 +72,16 @@ REVIEW_COMMENT = ("Thanks — this is useful. Could you say how many appointment
                   "three-month period, and whether anything else changed at the office then?")
 CHANGES_REQUESTED = ("Please add what happened: how many people had a mentor, and what they "
                      "and their employers said about it. Then submit it again.")
+
+# Questions visitors might ask, run through the real search: those it cannot answer well
+# appear on the curators' "questions the hub cannot answer yet" page (with how often).
+DEMO_QUESTIONS = [
+    ("fixing damp and mould in social housing", 7),
+    ("reduce loneliness among older people in rural villages", 5),
+    ("predicting which bridges need repair", 3),
+    ("water fountains to cut plastic bottles", 2),
+    ("stop people missing hospital appointments", 4),  # answered well: never recorded
+]
 
 COLLECTIONS = [
     ("Nudges that got people to pay on time",
@@ -131,11 +144,25 @@ class Command(BaseCommand):
         with search_batch():  # searchable as soon as the command returns
             created = self._entries(practitioner, curator)
         made = self._collections(curator)
+        recorded = self._questions()
         self.stdout.write(self.style.SUCCESS(
             f"Demo entries: {created} created; collections: {made} created "
             f"({len(DEMO_ENTRIES) - created} entries and {len(COLLECTIONS) - made} collections "
-            "were already there)."
+            "were already there); "
+            f"{recorded} questions the hub cannot answer yet."
         ))
+
+    def _questions(self) -> int:
+        recorded = 0
+        for question, times in DEMO_QUESTIONS:
+            results = search_selectors.search(question, user=None)
+            if not results.poor or UnansweredQuery.objects.filter(text=question).exists():
+                continue
+            recorded += 1
+            for _ in range(times):
+                record_unanswered(question, results=results.count,
+                                  best_score=results.best_score)
+        return recorded
 
     @transaction.atomic
     def _entries(self, practitioner, curator) -> int:
