@@ -31,7 +31,8 @@ from hub.search.vectors import Snapshot, index, top
 POOL = 50           # candidates from each leg
 BETA = 0.2          # the largest lexical boost, in cosine units
 THETA = 0.5         # coverage at which the lexical boost is switched on
-MIN_COSINE = 0.15   # below this a document is not about the query at all
+MIN_COSINE = 0.15   # below this a document is not about the query at all…
+ALWAYS_SHOWN = 10   # …but the ten nearest are always shown (marked as poor answers when far)
 POOR_SCORE = 0.35   # a best cosine below this is a poor answer (recorded as demand)
 # "Similar" panels show nothing less close than this. Two whole documents share their
 # structure ("Country: … Challenge area: …"), so they need to be closer than a short text
@@ -151,13 +152,14 @@ def _rank(query, terms, snapshot, extra_rows, *, kinds, facets, method):
         boost = BETA if method == "hybrid" and coverage >= THETA else 0.0
         lexical_of = {snapshot.row_of[document_id]: score / best_lexical
                       for document_id, score in lexical_hits}
-        rows = set(top(cosines, mask, POOL).tolist()) | set(lexical_of)
-        for row in rows:
+        nearest = top(cosines, mask, POOL).tolist()
+        always = set(nearest[:ALWAYS_SHOWN])
+        for row in set(nearest) | set(lexical_of):
             cosine = float(cosines[row])
             lex = lexical_of.get(row, 0.0)
-            # A document far in meaning stays only if it contains some of the words; it then
-            # ranks below every closer one (score = its cosine when the boost is off).
-            if cosine < MIN_COSINE and not lex:
+            # Beyond the nearest ten, a document far in meaning stays only if it contains some
+            # of the words; it then ranks below every closer one.
+            if cosine < MIN_COSINE and not lex and row not in always:
                 continue
             scores[row] = (cosine + boost * lex, cosine, lex)
     ordered = sorted(scores.items(), key=lambda item: (-item[1][0], int(snapshot.ids[item[0]])))
