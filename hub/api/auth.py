@@ -41,7 +41,14 @@ class BearerToken(HttpBearer):
 
 
 class Session(SessionAuth):
-    """The signed-in browser session; unsafe methods need the CSRF token."""
+    """The signed-in browser session; unsafe methods need the CSRF token. Without a signed-in
+    session there is nothing to protect, so no CSRF check: the caller is a visitor (or is
+    refused, where visitors may not call)."""
+
+    def _get_key(self, request):
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
 
 
 class Visitor:

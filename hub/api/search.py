@@ -15,6 +15,9 @@ from hub.search.services import record_unanswered
 router = Router()
 
 MAX_LIMIT = 100
+# No control characters, and at least one character that is not a space.
+SOME_WORDS = (r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*[^\s\x00-\x1f]"
+              r"[^\x00-\x08\x0b\x0c\x0e-\x1f]*$")
 
 
 class SearchResultOut(Schema):
@@ -68,7 +71,7 @@ FacetValues = Annotated[list[Annotated[str, Field(max_length=100,
             summary="Search everything: cases (and later ideas, challenges, people…)")
 def search(
     request,
-    q: Annotated[str, Query(min_length=1, max_length=300, pattern=NO_CONTROL_CHARACTERS,
+    q: Annotated[str, Query(min_length=1, max_length=300, pattern=SOME_WORDS,
                             description="What you are looking for, in your own words")],
     kind: Annotated[list[KindName],
                     Query(description="Only these kinds; repeat for several")] = (),

@@ -77,26 +77,34 @@ def ranked(terms: list[str], *, limit: int, kinds: list[str] | None = None,
         return [(row[0], float(row[1])) for row in cursor.fetchall()]
 
 
-def term_counts(terms: list[str], among: list[int]) -> dict[str, tuple[int, set[int]]]:
-    """``{term: (documents containing it, which of ``among`` contain it)}``."""
+def term_counts(terms: list[str], among: list[int], *, kinds: list[str] | None = None,
+                extra_visible: list[int] = ()) -> dict[str, tuple[int, set[int]]]:
+    """``{term: (documents containing it, which of ``among`` contain it)}``, counting only
+    documents the person may see: what others keep unpublished must not change anything a
+    person is shown, not even a score."""
     counts: dict[str, tuple[int, set[int]]] = {}
     vendor = connection.vendor
+    where, params = _filters(kinds=kinds, allowed_ids=None, extra_visible=list(extra_visible),
+                             alias="d", vendor=vendor)
     with connection.cursor() as cursor:
         for term in terms:
             if vendor == "postgresql":
                 cursor.execute(
-                    """SELECT count(*), coalesce(array_agg(id) FILTER (WHERE id = ANY(%s)), '{}')
-                       FROM search_document
-                       WHERE search_vector @@ to_tsquery('english', %s)""",
-                    [among, term],
+                    f"""SELECT count(*),
+                               coalesce(array_agg(d.id) FILTER (WHERE d.id = ANY(%s)), '{{}}')
+                        FROM search_document d
+                        WHERE d.search_vector @@ to_tsquery('english', %s) AND {where}""",  # noqa: S608
+                    [among, term, *params],
                 )
                 total, found = cursor.fetchone()
             else:
                 cursor.execute(
-                    """SELECT count(*), json_group_array(rowid) FILTER (
-                           WHERE rowid IN (SELECT value FROM json_each(%s)))
-                       FROM search_document_fts WHERE search_document_fts MATCH %s""",
-                    [json.dumps(among), f'"{term}"'],
+                    f"""SELECT count(*), json_group_array(d.id) FILTER (
+                               WHERE d.id IN (SELECT value FROM json_each(%s)))
+                        FROM search_document_fts JOIN search_document d
+                             ON d.id = search_document_fts.rowid
+                        WHERE search_document_fts MATCH %s AND {where}""",  # noqa: S608
+                    [json.dumps(among), f'"{term}"', *params],
                 )
                 total, found = cursor.fetchone()
                 found = json.loads(found) if found else []

@@ -33,7 +33,7 @@ BETA = 0.2          # the largest lexical boost, in cosine units
 THETA = 0.5         # coverage at which the lexical boost is switched on
 MIN_COSINE = 0.15   # below this a document is not about the query at all…
 ALWAYS_SHOWN = 10   # …but the ten nearest are always shown (marked as poor answers when far)
-POOR_SCORE = 0.35   # a best cosine below this is a poor answer (recorded as demand)
+POOR_SCORE = 0.35   # a best score below this is a poor answer (recorded as demand)
 # "Similar" panels show nothing less close than this. Two whole documents share their
 # structure ("Country: … Challenge area: …"), so they need to be closer than a short text
 # and a document: among the 149 real cases the nearest neighbour's median cosine is 0.47.
@@ -75,7 +75,14 @@ class Results:
 
     @property
     def poor(self) -> bool:
-        return not self.hits or (self.method == "hybrid" and self.hits[0].cosine < POOR_SCORE)
+        """Nothing, or nothing close: the best score (closeness in meaning, plus the boost when
+        the query's own words were found together) is below POOR_SCORE, and no document has
+        every word of the query (a programme's name, "BITUP", is an answer, however far its
+        meaning is from the model's idea of the word)."""
+        if not self.hits:
+            return True
+        return (self.method == "hybrid" and self.hits[0].score < POOR_SCORE
+                and self.coverage < 0.999)
 
 
 def _visibility(snapshot: Snapshot, user, kinds: list[str] | None) -> np.ndarray:
@@ -91,11 +98,13 @@ def _visibility(snapshot: Snapshot, user, kinds: list[str] | None) -> np.ndarray
     return np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
 
 
-def _coverage(terms: list[str], lexical_hits: list[tuple[int, float]], total: int) -> float:
+def _coverage(terms: list[str], lexical_hits: list[tuple[int, float]], total: int, *,
+              kinds: list[str] | None, extra_visible: list[int]) -> float:
+    """Statistics over the documents this person may see only (see lexical.term_counts)."""
     if not terms or not lexical_hits or not total:
         return 0.0
     best_three = [document_id for document_id, _ in lexical_hits[:3]]
-    counts = lexical.term_counts(terms, best_three)
+    counts = lexical.term_counts(terms, best_three, kinds=kinds, extra_visible=extra_visible)
     idf = {term: max(math.log((total + 1) / (counts[term][0] + 0.5)), 0.0) for term in terms}
     weight = sum(idf.values()) or 1.0
     return max(
@@ -132,15 +141,19 @@ def search(query: str, *, user, kinds: list[str] | None = None,
 def _rank(query, terms, snapshot, extra_rows, *, kinds, facets, method):
     mask = snapshot.mask(kinds=kinds, extra_rows=extra_rows, facets=facets)
     filtered = any((facets or {}).values())
+    extra_visible = [int(i) for i in snapshot.ids[extra_rows]]
     lexical_hits: list[tuple[int, float]] = []
     if method in ("hybrid", "lexical") and terms:
         found = lexical.ranked(terms, limit=POOL * (FACET_POOL if filtered else 1),
-                               kinds=kinds,
-                               extra_visible=[int(i) for i in snapshot.ids[extra_rows]])
+                               kinds=kinds, extra_visible=extra_visible)
         lexical_hits = [(document_id, score) for document_id, score in found
                         if document_id in snapshot.row_of
                         and mask[snapshot.row_of[document_id]]][:POOL]
-    coverage = _coverage(terms, lexical_hits, len(snapshot)) if method == "hybrid" else 0.0
+    coverage = 0.0
+    if method == "hybrid":
+        visible = int(snapshot.mask(kinds=kinds, extra_rows=extra_rows).sum())
+        coverage = _coverage(terms, lexical_hits, visible, kinds=kinds,
+                             extra_visible=extra_visible)
     scores: dict[int, tuple[float, float, float]] = {}  # row → (score, cosine, lexical)
     best_lexical = max((score for _, score in lexical_hits), default=0.0) or 1.0
     if method == "lexical":

@@ -88,7 +88,7 @@ def snippet(text: str, terms: list[str], *, words: int = 40) -> SafeString:
 
 
 _EMAIL = re.compile(r"\S+@\S+")
-_NUMBER = re.compile(r"\d[\d\s-]{3,}\d")
+_NUMBER = re.compile(r"\d[\d\s./-]{3,}\d")  # phone, reference numbers, dates of birth
 
 
 def without_personal_data(query: str) -> str:

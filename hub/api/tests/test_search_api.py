@@ -1,0 +1,318 @@
+"""/api/v1/search and /api/v1/search/similar (DESIGN §5.3) on the real cases of
+data/cases.jsonl, imported once for this module: the documented shape, best first, limits,
+filters, clear 422s for bad input and never a 500; questions it cannot answer are counted,
+without personal data. Who sees what is tested cell by cell in hub/search/tests."""
+
+import pytest
+
+from hub.library.models import Entry, Status
+from hub.library.tests.factories import EntryFactory
+from hub.search.models import UnansweredQuery
+from hub.search.services import index_objects
+from hub.search.tests import fixtures
+
+pytestmark = pytest.mark.django_db
+
+# The real cases, imported once for this module, and a fresh read of the vectors per test.
+real_cases = fixtures.real_cases
+_fresh_vector_index = fixtures._fresh_vector_index
+
+SEARCH = "/api/v1/search"
+SIMILAR = "/api/v1/search/similar"
+GOOD_QUERY = "text message reminders for missed hospital appointments"
+POOR_QUERY = "zzqxv florp"
+DOCUMENTED = {"kind": str, "id": int, "source_id": str, "title": str, "url": str,
+              "score": float}
+
+
+def ok(response) -> dict:
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"].startswith("application/json")
+    return response.json()
+
+
+def refused(response) -> dict:
+    assert response.status_code == 422, response.content
+    body = response.json()
+    assert body["detail"]
+    return body
+
+
+def similar(client, **payload):
+    return client.post(SIMILAR, payload, content_type="application/json")
+
+
+# --- The documented answer ------------------------------------------------------------------
+
+
+def test_search_answers_in_the_documented_shape(client, real_cases):
+    body = ok(client.get(SEARCH, {"q": GOOD_QUERY, "kind": "case", "limit": 5}))
+    assert {"count", "results"} <= set(body)
+    assert isinstance(body["count"], int) and body["count"] >= len(body["results"]) == 5
+    by_pk = {entry.pk: entry for entry in real_cases.values()}
+    for row in body["results"]:
+        assert {name: type(row[name]) for name in DOCUMENTED} == DOCUMENTED, row
+        entry = by_pk[row["id"]]
+        assert row["kind"] == "case"
+        assert row["source_id"] == entry.source_id  # the id given at import
+        assert row["title"] == entry.title
+        assert row["url"] == entry.get_absolute_url()
+    assert body["results"][0]["source_id"] == "c138"  # SMS reminders of missed appointments
+
+
+def test_results_are_best_first(client, real_cases):
+    for query in (GOOD_QUERY, "letters that get people to pay tax on time", "housing"):
+        for method in ("hybrid", "lexical", "semantic"):
+            scores = [row["score"] for row in ok(client.get(
+                SEARCH, {"q": query, "limit": 100, "method": method}))["results"]]
+            assert scores, (query, method)
+            assert scores == sorted(scores, reverse=True), (query, method)
+
+
+def test_limit_and_offset_page_through_the_same_ranking(client, real_cases):
+    everything = ok(client.get(SEARCH, {"q": GOOD_QUERY, "limit": 100}))
+    assert everything["count"] == len(everything["results"]) > 6
+    ids = [row["id"] for row in everything["results"]]
+    first = ok(client.get(SEARCH, {"q": GOOD_QUERY, "limit": 3}))
+    second = ok(client.get(SEARCH, {"q": GOOD_QUERY, "limit": 3, "offset": 3}))
+    assert [row["id"] for row in first["results"]] == ids[:3]
+    assert [row["id"] for row in second["results"]] == ids[3:6]
+    assert first["count"] == second["count"] == everything["count"]
+    assert ok(client.get(SEARCH, {"q": GOOD_QUERY}))["results"] == everything["results"][:10]
+
+
+def test_kind_case_returns_cases(client, real_cases):
+    body = ok(client.get(SEARCH, {"q": GOOD_QUERY, "kind": "case"}))
+    assert body["results"] and {row["kind"] for row in body["results"]} == {"case"}
+
+
+@pytest.mark.parametrize("kinds", [["idea"], ["case", "idea"], ["Case"]])
+def test_an_unknown_kind_is_a_422_that_says_which_kinds_exist(client, real_cases, kinds):
+    for response in (client.get(SEARCH, {"q": GOOD_QUERY, "kind": kinds}),
+                     similar(client, title="SMS reminders", text="for appointments",
+                             kind=kinds)):
+        body = refused(response)
+        reasons = [error["message"] for error in body["errors"]
+                   if error["field"].startswith("kind")]
+        assert reasons and all("case" in reason for reason in reasons), body
+
+
+def test_a_facet_filter_returns_only_results_with_that_value(client, real_cases):
+    everything = ok(client.get(SEARCH, {"q": GOOD_QUERY, "limit": 100}))
+    british = ok(client.get(SEARCH, {"q": GOOD_QUERY, "limit": 100, "country": "GB"}))
+    assert 0 < british["count"] < everything["count"]
+    for row in british["results"]:
+        assert "GB" in Entry.objects.get(pk=row["id"]).countries, row["title"]
+    assert {row["id"] for row in british["results"]} == {
+        row["id"] for row in everything["results"]
+        if "GB" in Entry.objects.get(pk=row["id"]).countries}
+    # Facet counts ignore the chosen filter, so people see what another choice would give.
+    assert len(british["facets"]["country"]) > 1
+
+
+def test_facet_counts_count_the_results(client, real_cases):
+    body = ok(client.get(SEARCH, {"q": GOOD_QUERY, "limit": 100}))
+    assert body["facets"]["kind"] == [{"value": "case", "label": "Cases",
+                                       "count": body["count"]}]
+    expected: dict[str, int] = {}
+    for row in body["results"]:
+        for code in Entry.objects.get(pk=row["id"]).countries:
+            expected[code.code] = expected.get(code.code, 0) + 1
+    assert {row["value"]: row["count"] for row in body["facets"]["country"]} == expected
+    united_kingdom = next(row for row in body["facets"]["country"] if row["value"] == "GB")
+    assert united_kingdom["label"] == "United Kingdom"
+
+
+def test_each_method_can_be_asked_for_and_no_other(client, real_cases):
+    for method in ("hybrid", "lexical", "semantic"):
+        assert ok(client.get(SEARCH, {"q": GOOD_QUERY, "method": method}))["count"]
+    refused(client.get(SEARCH, {"q": GOOD_QUERY, "method": "magic"}))
+
+
+def test_a_signed_in_author_finds_their_own_draft_through_the_session(
+        client, signed_in, practitioner, real_cases):
+    draft = EntryFactory(title="Hedgehog highways through back gardens", status=Status.DRAFT,
+                         author=practitioner)
+    index_objects("case", [draft.pk])
+    assert draft.pk not in [row["id"] for row in ok(client.get(SEARCH, {"q": "hedgehog"}))[
+        "results"]]
+    mine = ok(signed_in(practitioner).get(SEARCH, {"q": "hedgehog"}))
+    assert mine["results"][0]["id"] == draft.pk
+
+
+# --- Bad input: a clear 422, never a 500 ----------------------------------------------------
+
+
+@pytest.mark.parametrize("params", [
+    {},
+    {"q": ""},
+    {"q": "x" * 301},
+    {"q": "tax\x00letters"},
+    {"q": GOOD_QUERY, "limit": 0},
+    {"q": GOOD_QUERY, "limit": 101},
+    {"q": GOOD_QUERY, "limit": "ten"},
+    {"q": GOOD_QUERY, "offset": -1},
+    {"q": GOOD_QUERY, "offset": 101},
+    {"q": GOOD_QUERY, "country": "x" * 101},
+], ids=["no-q", "empty-q", "q-too-long", "control-character", "limit-0", "limit-101",
+        "limit-not-a-number", "offset-negative", "offset-too-large", "facet-too-long"])
+def test_bad_search_parameters_are_a_422_naming_the_field(client, real_cases, params):
+    body = refused(client.get(SEARCH, params))
+    assert body["errors"] and all(error["field"] and error["message"]
+                                  for error in body["errors"])
+
+
+def test_the_longest_allowed_query_is_answered(client, real_cases):
+    ok(client.get(SEARCH, {"q": ("tax letters " * 30)[:300]}))
+
+
+@pytest.mark.parametrize("query", [
+    'tax" OR title:* NEAR(a b) -letters',
+    "tax & letters | !(late) <-> x:*",
+    "'); DROP TABLE search_document;--",
+    "*", "-", '"', "the and of", "税务 信件", "🙂", "café crème brûlée", "a" * 300,
+    "%", "\\", "NULL", "1e309", "0" * 300,
+])
+def test_odd_queries_are_answered_not_crashed_on(client, real_cases, query):
+    for method in ("hybrid", "lexical", "semantic"):
+        body = ok(client.get(SEARCH, {"q": query, "method": method}))
+        assert len(body["results"]) == min(body["count"], 10)
+        scores = [row["score"] for row in body["results"]]
+        assert scores == sorted(scores, reverse=True)
+
+
+# --- What already exists like this? ---------------------------------------------------------
+
+
+def test_similar_finds_the_closest_cases_to_a_text_about_sms_appointment_reminders(
+        client, real_cases):
+    body = ok(similar(client, title="Text message reminders for hospital appointments",
+                      text="Patients get an SMS a few days before their outpatient "
+                           "appointment so that fewer of them miss it."))
+    assert body["results"][0]["source_id"] == "c138"
+    assert body["count"] == len(body["results"]) <= 5
+    for row in body["results"]:
+        assert {name: type(row[name]) for name in DOCUMENTED} == DOCUMENTED
+    scores = [row["score"] for row in body["results"]]
+    assert scores == sorted(scores, reverse=True)
+    limited = ok(similar(client, title="Text message reminders for hospital appointments",
+                         text="Fewer missed appointments.", limit=2))
+    assert limited["count"] == len(limited["results"]) <= 2
+
+
+@pytest.mark.parametrize("payload", [
+    {},
+    {"title": "", "text": ""},
+    {"title": "Reminders"},
+    {"text": "   reminders   "},
+], ids=["nothing", "empty", "one-word-title", "one-word-text"])
+def test_similar_needs_at_least_a_few_words(client, real_cases, payload):
+    body = refused(similar(client, **payload))
+    assert "two words" in body["detail"]
+
+
+@pytest.mark.parametrize("payload", [
+    {"title": "x" * 301, "text": "sms reminders"},
+    {"title": "SMS reminders", "text": "x " * 10001},
+    {"title": "SMS reminders", "text": "for appointments", "limit": 0},
+    {"title": "SMS reminders", "text": "for appointments", "limit": 21},
+    {"title": "SMS\x00reminders", "text": "for appointments"},
+    {"title": ["SMS"], "text": "for appointments"},
+], ids=["title-too-long", "text-too-long", "limit-0", "limit-21", "control-character",
+        "title-not-text"])
+def test_bad_similar_requests_are_a_422(client, real_cases, payload):
+    assert refused(similar(client, **payload))["errors"]
+
+
+def test_a_body_that_is_not_json_is_a_400_not_a_500(client, real_cases):
+    response = client.post(SIMILAR, "title=SMS", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["detail"]
+
+
+# --- Questions the hub cannot answer yet ----------------------------------------------------
+
+
+def test_a_poor_query_is_recorded_and_counted_again_when_asked_again(client, real_cases):
+    ok(client.get(SEARCH, {"q": POOR_QUERY}))
+    record = UnansweredQuery.objects.get()
+    assert record.text == POOR_QUERY and record.times == 1
+    ok(client.get(SEARCH, {"q": "  ZZQXV   Florp "}))
+    record.refresh_from_db()
+    assert record.times == 2
+    assert UnansweredQuery.objects.count() == 1
+
+
+def test_a_good_query_is_not_recorded(client, real_cases):
+    for query in (GOOD_QUERY, "letters that get people to pay tax on time"):
+        ok(client.get(SEARCH, {"q": query}))
+    assert not UnansweredQuery.objects.exists()
+
+
+def test_a_recorded_query_keeps_no_email_address_or_long_number(client, real_cases):
+    ok(client.get(SEARCH, {"q": f"{POOR_QUERY} jane.doe@example.org QQ 12 34 56 C 07700900123"}))
+    text = UnansweredQuery.objects.get().text
+    assert text.startswith(POOR_QUERY)
+    assert "jane" not in text and "@" not in text and "example" not in text
+    assert not any(char.isdigit() for char in text), text
+
+
+def test_only_the_first_page_of_an_unfiltered_hybrid_search_is_counted(client, real_cases):
+    ok(client.get(SEARCH, {"q": POOR_QUERY}))
+    ok(client.get(SEARCH, {"q": POOR_QUERY, "offset": 10}))       # the next page
+    ok(client.get(SEARCH, {"q": POOR_QUERY, "country": "GB"}))    # a filter narrowed it
+    ok(client.get(SEARCH, {"q": POOR_QUERY, "method": "lexical"}))  # a comparison
+    assert UnansweredQuery.objects.get().times == 1
+
+
+def test_a_query_that_names_a_case_is_answered_not_recorded_as_a_gap(client, real_cases):
+    # "PAAVO" and "BITUP" are in the titles of the cases that answer them, and the search
+    # puts those cases first: the hub has answered, curators have no gap to fill.
+    for query, case in (("PAAVO", "c053"), ("BITUP", "c126")):
+        body = ok(client.get(SEARCH, {"q": query}))
+        assert body["results"][0]["source_id"] == case
+        assert query in body["results"][0]["title"]
+    assert list(UnansweredQuery.objects.values_list("text", flat=True)) == []
+
+
+# --- Credentials ----------------------------------------------------------------------------
+
+
+def test_a_visitors_script_may_ask_what_already_exists_without_credentials(real_cases):
+    from django.test import Client
+
+    spec = Client().get("/api/v1/openapi.json").json()
+    # The description tells clients that visitors may call it without credentials …
+    assert {} in spec["paths"][SIMILAR]["post"]["security"]
+    # … so a script with no token, no session and no CSRF cookie is answered.
+    script = Client(enforce_csrf_checks=True)
+    response = script.post(SIMILAR, {"title": "Text message reminders",
+                                     "text": "for hospital appointments"},
+                           content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert response.json()["results"][0]["source_id"] == "c138"
+
+
+def test_a_hidden_draft_changes_nothing_a_visitor_is_told(client, practitioner, real_cases,
+                                                          django_capture_on_commit_callbacks):
+    """Not its title, not a count, and not the scores of the cases the visitor does see:
+    otherwise whether someone's draft contains a word could be read off the scores."""
+    query = {"q": "Skellig Guanajuato", "limit": 100}
+    before = ok(client.get(SEARCH, query))
+    with django_capture_on_commit_callbacks(execute=True):
+        EntryFactory(title="Skellig puffin census", status=Status.DRAFT, author=practitioner,
+                     summary="Rangers counted the puffins nesting on Skellig Michael.")
+    assert ok(signed_in_as(practitioner).get(SEARCH, query))["count"] == before["count"] + 1
+    after = ok(client.get(SEARCH, query))
+    assert after["count"] == before["count"]
+    assert after["facets"] == before["facets"]
+    assert [(row["id"], row["score"]) for row in after["results"]] == [
+        (row["id"], row["score"]) for row in before["results"]]
+
+
+def signed_in_as(person):
+    from django.test import Client
+
+    other = Client()
+    other.force_login(person, backend="django.contrib.auth.backends.ModelBackend")
+    return other
