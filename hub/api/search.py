@@ -2,10 +2,11 @@
 the caller may see, with facet counts; and "what already exists like this?" for a text being
 written. The pages at /search/ call the same selectors."""
 
+import re
 from typing import Annotated, Literal
 
 from ninja import Field, Query, Router, Schema
-from ninja.errors import HttpError
+from pydantic import AfterValidator
 
 from hub.api.errors import READ_ERRORS, WRITE_ERRORS
 from hub.api.library import NO_CONTROL_CHARACTERS
@@ -104,9 +105,27 @@ def search(
             "facets": results.facets}
 
 
+# No control characters, and at least two words.
+TWO_WORDS = (r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*[^\s\x00-\x1f]+\s+[^\s\x00-\x1f]"
+             r"[^\x00-\x08\x0b\x0c\x0e-\x1f]*$")
+
+
+def _two_words(value: str) -> str:
+    # The same rule as the pattern in the OpenAPI description, with messages that say what
+    # to fix.
+    if re.match(TWO_WORDS, value):
+        return value
+    if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", value) and len(value.split()) >= 2:
+        raise ValueError("Remove the control characters from the text")
+    raise ValueError("Give at least two words of the text you are writing, to compare")
+
+
 class SimilarIn(Schema):
-    title: Annotated[str, Field(max_length=300, pattern=NO_CONTROL_CHARACTERS)] = ""
-    text: Annotated[str, Field(max_length=20000, pattern=NO_CONTROL_CHARACTERS)] = ""
+    title: Annotated[str, Field(max_length=300, pattern=NO_CONTROL_CHARACTERS,
+                                description="The title, if there is one yet")] = ""
+    text: Annotated[str, Field(max_length=20000, json_schema_extra={"pattern": TWO_WORDS},
+                               description="What is being written: at least two words"),
+                    AfterValidator(_two_words)]
     kind: list[KindName] = Field(default_factory=list,
                                  description="Only these kinds; default every kind")
     limit: Annotated[int, Field(ge=1, le=20)] = 5
@@ -121,9 +140,7 @@ class SimilarOut(Schema):
              summary="What already exists like this? (prior art for a new entry or idea)")
 def similar(request, payload: SimilarIn):
     """The closest existing objects, in meaning, to a title and text someone is writing.
-    Send at least a few words."""
-    if len(f"{payload.title} {payload.text}".split()) < 2:
-        raise HttpError(422, "Give a title or text of at least two words to compare")
+    Send at least two words of text."""
     hits = selectors.similar_to_text(payload.title, payload.text, user=request.user,
                                      limit=payload.limit, kinds=_kinds(payload.kind))
     return {"count": len(hits), "results": [_result(hit) for hit in hits]}

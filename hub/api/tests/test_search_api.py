@@ -200,15 +200,16 @@ def test_similar_finds_the_closest_cases_to_a_text_about_sms_appointment_reminde
     assert limited["count"] == len(limited["results"]) <= 2
 
 
-@pytest.mark.parametrize("payload", [
-    {},
-    {"title": "", "text": ""},
-    {"title": "Reminders"},
-    {"text": "   reminders   "},
-], ids=["nothing", "empty", "one-word-title", "one-word-text"])
-def test_similar_needs_at_least_a_few_words(client, real_cases, payload):
+@pytest.mark.parametrize(("payload", "says"), [
+    ({}, "required"),
+    ({"title": "", "text": ""}, "two words"),
+    ({"title": "Text message reminders for appointments"}, "required"),
+    ({"text": "   reminders   "}, "two words"),
+], ids=["nothing", "empty", "title-without-text", "one-word-text"])
+def test_similar_needs_at_least_two_words_of_text(client, real_cases, payload, says):
     body = refused(similar(client, **payload))
-    assert "two words" in body["detail"]
+    assert [error["field"] for error in body["errors"]] == ["text"]
+    assert says in body["errors"][0]["message"].lower()
 
 
 @pytest.mark.parametrize("payload", [
