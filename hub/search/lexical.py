@@ -3,25 +3,31 @@ text (``ts_rank_cd`` over the weighted ``search_vector``). Both take the same te
 ``text.query_terms``), OR them, weigh the title most, and answer the same questions:
 
 - ``ranked``: the best-matching documents with a score where higher is better;
-- ``term_counts``: for each term, how many documents contain it (for its idf) and which of a
-  few given documents do (for the query's coverage).
+- ``frequencies``: how many documents the person may see contain each term (for its idf);
+- ``containing``: which of a few documents contain which terms (for the query's coverage).
+
+A word found in more than ``SELECTIVE_DF`` documents does not select documents: an OR with
+"public" would make the database rank most of a large index for nothing (measured at 100k
+documents: 26,000 matches and 300 ms per query). It still counts in the query's coverage, and
+the semantic leg finds what it means. Below that size of index every word selects.
 """
 
+import hashlib
 import json
 
+from django.core.cache import cache
 from django.db import connection
 
 # Field weights: title, body, detail, meta (see models.Document).
 FTS5_WEIGHTS = "2.0, 1.0, 0.5, 0.5"
 # ts_rank_cd's weights are in the order D, C, B, A.
 POSTGRESQL_WEIGHTS = "{0.25,0.5,1.0,1.0}"
-# On PostgreSQL every matching row is ranked; an OR of common words can match most of a large
-# index, so ranking is capped at this many matches, taken in physical order (see bench/README).
-POSTGRESQL_RANK_CAP = 20000
+SELECTIVE_DF = 5000
+FREQUENCY_CACHE_SECONDS = 3600
 
 
-def _filters(*, kinds: list[str] | None, allowed_ids: list[int] | None,
-             extra_visible: list[int], alias: str, vendor: str) -> tuple[str, list]:
+def _filters(*, kinds: list[str] | None, extra_visible: list[int], alias: str,
+             vendor: str) -> tuple[str, list]:
     """SQL that keeps documents the person may see, of the kinds asked for."""
     sql, params = [], []
     if vendor == "postgresql":
@@ -30,40 +36,36 @@ def _filters(*, kinds: list[str] | None, allowed_ids: list[int] | None,
         if kinds:
             sql.append(f"{alias}.kind = ANY(%s)")
             params.append(kinds)
-        if allowed_ids is not None:
-            sql.append(f"{alias}.id = ANY(%s)")
-            params.append(allowed_ids)
     else:
         sql.append(f"({alias}.published OR {alias}.id IN (SELECT value FROM json_each(%s)))")  # noqa: S608
         params.append(json.dumps(extra_visible))
         if kinds:
             sql.append(f"{alias}.kind IN (SELECT value FROM json_each(%s))")  # noqa: S608
             params.append(json.dumps(kinds))
-        if allowed_ids is not None:
-            sql.append(f"{alias}.id IN (SELECT value FROM json_each(%s))")  # noqa: S608
-            params.append(json.dumps(allowed_ids))
     return " AND ".join(sql), params
 
 
+def selective(terms: list[str], frequencies: dict[str, int]) -> list[str]:
+    """The terms rare enough to select documents by."""
+    return [term for term in terms if frequencies.get(term, 0) <= SELECTIVE_DF]
+
+
 def ranked(terms: list[str], *, limit: int, kinds: list[str] | None = None,
-           extra_visible: list[int] = (), allowed_ids: list[int] | None = None,
-           ) -> list[tuple[int, float]]:
-    """``[(document id, score)]``, best first, at most ``limit``."""
+           extra_visible: list[int] = ()) -> list[tuple[int, float]]:
+    """``[(document id, score)]`` for the OR of ``terms``, best first, at most ``limit``."""
     if not terms:
         return []
     vendor = connection.vendor
-    where, params = _filters(kinds=kinds, allowed_ids=allowed_ids,
-                             extra_visible=list(extra_visible), alias="d", vendor=vendor)
+    where, params = _filters(kinds=kinds, extra_visible=list(extra_visible), alias="d",
+                             vendor=vendor)
     with connection.cursor() as cursor:
         if vendor == "postgresql":
             cursor.execute(
-                f"""SELECT m.id, ts_rank_cd('{POSTGRESQL_WEIGHTS}', m.search_vector, q) AS lex
-                    FROM (SELECT d.id, d.search_vector FROM search_document d
-                          WHERE d.search_vector @@ to_tsquery('english', %s) AND {where}
-                          LIMIT {POSTGRESQL_RANK_CAP}) m,
-                         to_tsquery('english', %s) q
-                    ORDER BY lex DESC, m.id LIMIT %s""",  # noqa: S608 - constants; values are parameters
-                [" | ".join(terms), *params, " | ".join(terms), limit],
+                f"""SELECT d.id, ts_rank_cd('{POSTGRESQL_WEIGHTS}', d.search_vector, q) AS lex
+                    FROM search_document d, to_tsquery('english', %s) q
+                    WHERE d.search_vector @@ q AND {where}
+                    ORDER BY lex DESC, d.id LIMIT %s""",  # noqa: S608 - constants; values are parameters
+                [" | ".join(terms), *params, limit],
             )
         else:
             cursor.execute(
@@ -77,39 +79,83 @@ def ranked(terms: list[str], *, limit: int, kinds: list[str] | None = None,
         return [(row[0], float(row[1])) for row in cursor.fetchall()]
 
 
-def term_counts(terms: list[str], among: list[int], *, kinds: list[str] | None = None,
-                extra_visible: list[int] = ()) -> dict[str, tuple[int, set[int]]]:
-    """``{term: (documents containing it, which of ``among`` contain it)}``, counting only
-    documents the person may see: what others keep unpublished must not change anything a
-    person is shown, not even a score."""
-    counts: dict[str, tuple[int, set[int]]] = {}
+def _count(cursor, vendor: str, term: str, where: str, params: list) -> int:
+    if vendor == "postgresql":
+        cursor.execute(
+            f"""SELECT count(*) FROM search_document d
+                WHERE d.search_vector @@ to_tsquery('english', %s) AND {where}""",  # noqa: S608
+            [term, *params],
+        )
+    else:
+        cursor.execute(
+            f"""SELECT count(*) FROM search_document_fts JOIN search_document d
+                     ON d.id = search_document_fts.rowid
+                WHERE search_document_fts MATCH %s AND {where}""",  # noqa: S608
+            [f'"{term}"', *params],
+        )
+    return int(cursor.fetchone()[0])
+
+
+def frequencies(terms: list[str], *, token: str, kinds: list[str] | None = None,
+                extra_visible: list[int] = ()) -> dict[str, int]:
+    """``{term: how many documents this person may see contain it}``. Counts over published
+    documents are cached until the index changes (``token``); the person's own unpublished
+    documents are counted on top, and never cached."""
     vendor = connection.vendor
-    where, params = _filters(kinds=kinds, allowed_ids=None, extra_visible=list(extra_visible),
-                             alias="d", vendor=vendor)
+    kinds_key = ",".join(sorted(kinds or []))
+    keys = {term: "search:df:" + hashlib.sha256(
+        f"{vendor}:{token}:{kinds_key}:{term}".encode()).hexdigest() for term in terms}
+    found = cache.get_many(list(keys.values()))
+    counts = {term: found[key] for term, key in keys.items() if key in found}
+    missing = [term for term in terms if term not in counts]
     with connection.cursor() as cursor:
-        for term in terms:
+        if missing:
+            where, params = _filters(kinds=kinds, extra_visible=[], alias="d", vendor=vendor)
+            fresh = {term: _count(cursor, vendor, term, where, params) for term in missing}
+            cache.set_many({keys[term]: count for term, count in fresh.items()},
+                           FREQUENCY_CACHE_SECONDS)
+            counts.update(fresh)
+        if extra_visible:
+            extra = list(extra_visible)
             if vendor == "postgresql":
-                cursor.execute(
-                    f"""SELECT count(*),
-                               coalesce(array_agg(d.id) FILTER (WHERE d.id = ANY(%s)), '{{}}')
-                        FROM search_document d
-                        WHERE d.search_vector @@ to_tsquery('english', %s) AND {where}""",  # noqa: S608
-                    [among, term, *params],
-                )
-                total, found = cursor.fetchone()
+                where, params = "d.id = ANY(%s) AND NOT d.published", [extra]
             else:
-                cursor.execute(
-                    f"""SELECT count(*), json_group_array(d.id) FILTER (
-                               WHERE d.id IN (SELECT value FROM json_each(%s)))
-                        FROM search_document_fts JOIN search_document d
-                             ON d.id = search_document_fts.rowid
-                        WHERE search_document_fts MATCH %s AND {where}""",  # noqa: S608
-                    [json.dumps(among), f'"{term}"', *params],
-                )
-                total, found = cursor.fetchone()
-                found = json.loads(found) if found else []
-            counts[term] = (int(total), set(found or []))
+                where = "d.id IN (SELECT value FROM json_each(%s)) AND NOT d.published"
+                params = [json.dumps(extra)]
+            if kinds:
+                where += (" AND d.kind = ANY(%s)" if vendor == "postgresql"
+                          else " AND d.kind IN (SELECT value FROM json_each(%s))")
+                params.append(kinds if vendor == "postgresql" else json.dumps(kinds))
+            for term in terms:
+                counts[term] += _count(cursor, vendor, term, where, params)
     return counts
+
+
+def containing(terms: list[str], among: list[int]) -> dict[str, set[int]]:
+    """``{term: which of the documents ``among`` contain it}`` (a few documents only)."""
+    if not terms or not among:
+        return {term: set() for term in terms}
+    out: dict[str, set[int]] = {}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            tests = ", ".join("d.search_vector @@ to_tsquery('english', %s)" for _ in terms)
+            cursor.execute(
+                f"SELECT d.id, {tests} FROM search_document d WHERE d.id = ANY(%s)",  # noqa: S608
+                [*terms, list(among)],
+            )
+            rows = cursor.fetchall()
+            for index, term in enumerate(terms):
+                out[term] = {row[0] for row in rows if row[index + 1]}
+        else:
+            for term in terms:
+                cursor.execute(
+                    """SELECT rowid FROM search_document_fts
+                       WHERE search_document_fts MATCH %s
+                             AND rowid IN (SELECT value FROM json_each(%s))""",
+                    [f'"{term}"', json.dumps(list(among))],
+                )
+                out[term] = {row[0] for row in cursor.fetchall()}
+    return out
 
 
 def document_count() -> int:

@@ -18,6 +18,7 @@ they may not open never reach results, counts, facets, snippets or similar panel
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from django.db.models import Q
@@ -49,7 +50,12 @@ class Hit:
     score: float
     cosine: float
     lexical: float  # the lexical score divided by the best one (0 when not a lexical hit)
-    snippet: str = ""
+    terms: list[str] = field(default_factory=list)
+
+    @cached_property
+    def snippet(self) -> str:
+        """Where the text matched, made only for the hits that are shown."""
+        return snippet(self.document.body or self.document.detail, self.terms)
 
     @property
     def kind(self) -> str:
@@ -98,17 +104,19 @@ def _visibility(snapshot: Snapshot, user, kinds: list[str] | None) -> np.ndarray
     return np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
 
 
-def _coverage(terms: list[str], lexical_hits: list[tuple[int, float]], total: int, *,
-              kinds: list[str] | None, extra_visible: list[int]) -> float:
-    """Statistics over the documents this person may see only (see lexical.term_counts)."""
+def _coverage(terms: list[str], lexical_hits: list[tuple[int, float]], total: int,
+              frequencies: dict[str, int]) -> float:
+    """Statistics over the documents this person may see only: what others keep unpublished
+    must not change anything a person is shown, not even a score."""
     if not terms or not lexical_hits or not total:
         return 0.0
     best_three = [document_id for document_id, _ in lexical_hits[:3]]
-    counts = lexical.term_counts(terms, best_three, kinds=kinds, extra_visible=extra_visible)
-    idf = {term: max(math.log((total + 1) / (counts[term][0] + 0.5)), 0.0) for term in terms}
+    contained = lexical.containing(terms, best_three)
+    idf = {term: max(math.log((total + 1) / (frequencies.get(term, 0) + 0.5)), 0.0)
+           for term in terms}
     weight = sum(idf.values()) or 1.0
     return max(
-        sum(idf[term] for term in terms if document_id in counts[term][1]) / weight
+        sum(idf[term] for term in terms if document_id in contained[term]) / weight
         for document_id in best_three
     )
 
@@ -134,7 +142,7 @@ def search(query: str, *, user, kinds: list[str] | None = None,
             method=method)[0]
         results.facets = facet_counts(everything, kinds=kinds)
     for hit in results.hits:
-        hit.snippet = snippet(hit.document.body or hit.document.detail, results.terms)
+        hit.terms = results.terms
     return results
 
 
@@ -143,8 +151,12 @@ def _rank(query, terms, snapshot, extra_rows, *, kinds, facets, method):
     filtered = any((facets or {}).values())
     extra_visible = [int(i) for i in snapshot.ids[extra_rows]]
     lexical_hits: list[tuple[int, float]] = []
+    frequencies: dict[str, int] = {}
     if method in ("hybrid", "lexical") and terms:
-        found = lexical.ranked(terms, limit=POOL * (FACET_POOL if filtered else 1),
+        frequencies = lexical.frequencies(terms, token=snapshot.token, kinds=kinds,
+                                          extra_visible=extra_visible)
+        found = lexical.ranked(lexical.selective(terms, frequencies),
+                               limit=POOL * (FACET_POOL if filtered else 1),
                                kinds=kinds, extra_visible=extra_visible)
         lexical_hits = [(document_id, score) for document_id, score in found
                         if document_id in snapshot.row_of
@@ -152,8 +164,7 @@ def _rank(query, terms, snapshot, extra_rows, *, kinds, facets, method):
     coverage = 0.0
     if method == "hybrid":
         visible = int(snapshot.mask(kinds=kinds, extra_rows=extra_rows).sum())
-        coverage = _coverage(terms, lexical_hits, visible, kinds=kinds,
-                             extra_visible=extra_visible)
+        coverage = _coverage(terms, lexical_hits, visible, frequencies)
     scores: dict[int, tuple[float, float, float]] = {}  # row → (score, cosine, lexical)
     best_lexical = max((score for _, score in lexical_hits), default=0.0) or 1.0
     if method == "lexical":
