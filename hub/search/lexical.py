@@ -23,6 +23,7 @@ FTS5_WEIGHTS = "2.0, 1.0, 0.5, 0.5"
 # ts_rank_cd's weights are in the order D, C, B, A.
 POSTGRESQL_WEIGHTS = "{0.25,0.5,1.0,1.0}"
 SELECTIVE_DF = 5000
+SQLITE_OVERFETCH = 4
 FREQUENCY_CACHE_SECONDS = 3600
 
 
@@ -52,7 +53,9 @@ def selective(terms: list[str], frequencies: dict[str, int]) -> list[str]:
 
 def ranked(terms: list[str], *, limit: int, kinds: list[str] | None = None,
            extra_visible: list[int] = ()) -> list[tuple[int, float]]:
-    """``[(document id, score)]`` for the OR of ``terms``, best first, at most ``limit``."""
+    """``[(document id, score)]`` for the OR of ``terms``, best first. On PostgreSQL at most
+    ``limit``, all visible; on SQLite up to four times as many, visible or not: the caller
+    keeps the visible ones (``selectors._rank`` filters every hit through its mask)."""
     if not terms:
         return []
     vendor = connection.vendor
@@ -68,66 +71,74 @@ def ranked(terms: list[str], *, limit: int, kinds: list[str] | None = None,
                 [" | ".join(terms), *params, limit],
             )
         else:
+            # FTS5 ranks its own matches without reading the documents' rows (half the time
+            # at 100k); who may see what is applied by the caller, from the in-memory
+            # snapshot, so more are fetched than asked for.
             cursor.execute(
-                f"""SELECT d.id, -bm25(search_document_fts, {FTS5_WEIGHTS}) AS lex
-                    FROM search_document_fts JOIN search_document d
-                         ON d.id = search_document_fts.rowid
-                    WHERE search_document_fts MATCH %s AND {where}
-                    ORDER BY bm25(search_document_fts, {FTS5_WEIGHTS}), d.id LIMIT %s""",  # noqa: S608
-                [" OR ".join(f'"{term}"' for term in terms), *params, limit],
+                f"""SELECT rowid, -bm25(search_document_fts, {FTS5_WEIGHTS}) AS lex
+                    FROM search_document_fts WHERE search_document_fts MATCH %s
+                    ORDER BY bm25(search_document_fts, {FTS5_WEIGHTS}), rowid LIMIT %s""",  # noqa: S608
+                [" OR ".join(f'"{term}"' for term in terms), limit * SQLITE_OVERFETCH],
             )
         return [(row[0], float(row[1])) for row in cursor.fetchall()]
 
 
-def _count(cursor, vendor: str, term: str, where: str, params: list) -> int:
+def _published_count(cursor, vendor: str, term: str) -> int:
+    """How many published documents contain the term."""
     if vendor == "postgresql":
-        cursor.execute(
-            f"""SELECT count(*) FROM search_document d
-                WHERE d.search_vector @@ to_tsquery('english', %s) AND {where}""",  # noqa: S608
-            [term, *params],
-        )
+        cursor.execute("""SELECT count(*) FROM search_document
+                          WHERE search_vector @@ to_tsquery('english', %s) AND published""",
+                       [term])
+        return int(cursor.fetchone()[0])
+    # FTS5 counts its own matches fast; joining every match to the documents to read
+    # "published" took ten times longer at 100k. So: all matches minus the unpublished ones,
+    # which are few.
+    cursor.execute("SELECT count(*) FROM search_document_fts WHERE search_document_fts MATCH %s",
+                   [f'"{term}"'])
+    everything = int(cursor.fetchone()[0])
+    cursor.execute("""SELECT count(*) FROM search_document_fts
+                      WHERE search_document_fts MATCH %s AND rowid IN (
+                          SELECT id FROM search_document WHERE published = 0)""",
+                   [f'"{term}"'])
+    return everything - int(cursor.fetchone()[0])
+
+
+def _count_among(cursor, vendor: str, term: str, ids: list[int]) -> int:
+    """How many of these (few) unpublished documents contain the term."""
+    if vendor == "postgresql":
+        cursor.execute("""SELECT count(*) FROM search_document
+                          WHERE id = ANY(%s) AND NOT published
+                                AND search_vector @@ to_tsquery('english', %s)""",
+                       [ids, term])
     else:
-        cursor.execute(
-            f"""SELECT count(*) FROM search_document_fts JOIN search_document d
-                     ON d.id = search_document_fts.rowid
-                WHERE search_document_fts MATCH %s AND {where}""",  # noqa: S608
-            [f'"{term}"', *params],
-        )
+        cursor.execute("""SELECT count(*) FROM search_document_fts
+                          WHERE search_document_fts MATCH %s AND rowid IN (
+                              SELECT id FROM search_document
+                              WHERE published = 0 AND id IN (SELECT value FROM json_each(%s)))""",
+                       [f'"{term}"', json.dumps(ids)])
     return int(cursor.fetchone()[0])
 
 
-def frequencies(terms: list[str], *, token: str, kinds: list[str] | None = None,
-                extra_visible: list[int] = ()) -> dict[str, int]:
-    """``{term: how many documents this person may see contain it}``. Counts over published
-    documents are cached until the index changes (``token``); the person's own unpublished
-    documents are counted on top, and never cached."""
+def frequencies(terms: list[str], *, token: str, extra_visible: list[int] = ()) -> dict[str, int]:
+    """``{term: how many documents this person may see contain it}``, of every kind (idf is a
+    property of the whole index). Counts over published documents are cached until the index
+    changes (``token``); the person's own unpublished documents are counted on top, and never
+    cached."""
     vendor = connection.vendor
-    kinds_key = ",".join(sorted(kinds or []))
-    keys = {term: "search:df:" + hashlib.sha256(
-        f"{vendor}:{token}:{kinds_key}:{term}".encode()).hexdigest() for term in terms}
+    keys = {term: "search:df:" + hashlib.sha256(f"{vendor}:{token}:{term}".encode()).hexdigest()
+            for term in terms}
     found = cache.get_many(list(keys.values()))
     counts = {term: found[key] for term, key in keys.items() if key in found}
     missing = [term for term in terms if term not in counts]
     with connection.cursor() as cursor:
         if missing:
-            where, params = _filters(kinds=kinds, extra_visible=[], alias="d", vendor=vendor)
-            fresh = {term: _count(cursor, vendor, term, where, params) for term in missing}
+            fresh = {term: _published_count(cursor, vendor, term) for term in missing}
             cache.set_many({keys[term]: count for term, count in fresh.items()},
                            FREQUENCY_CACHE_SECONDS)
             counts.update(fresh)
         if extra_visible:
-            extra = list(extra_visible)
-            if vendor == "postgresql":
-                where, params = "d.id = ANY(%s) AND NOT d.published", [extra]
-            else:
-                where = "d.id IN (SELECT value FROM json_each(%s)) AND NOT d.published"
-                params = [json.dumps(extra)]
-            if kinds:
-                where += (" AND d.kind = ANY(%s)" if vendor == "postgresql"
-                          else " AND d.kind IN (SELECT value FROM json_each(%s))")
-                params.append(kinds if vendor == "postgresql" else json.dumps(kinds))
             for term in terms:
-                counts[term] += _count(cursor, vendor, term, where, params)
+                counts[term] += _count_among(cursor, vendor, term, list(extra_visible))
     return counts
 
 

@@ -153,7 +153,7 @@ def _rank(query, terms, snapshot, extra_rows, *, kinds, facets, method):
     lexical_hits: list[tuple[int, float]] = []
     frequencies: dict[str, int] = {}
     if method in ("hybrid", "lexical") and terms:
-        frequencies = lexical.frequencies(terms, token=snapshot.token, kinds=kinds,
+        frequencies = lexical.frequencies(terms, token=snapshot.token,
                                           extra_visible=extra_visible)
         found = lexical.ranked(lexical.selective(terms, frequencies),
                                limit=POOL * (FACET_POOL if filtered else 1),
@@ -163,7 +163,7 @@ def _rank(query, terms, snapshot, extra_rows, *, kinds, facets, method):
                         and mask[snapshot.row_of[document_id]]][:POOL]
     coverage = 0.0
     if method == "hybrid":
-        visible = int(snapshot.mask(kinds=kinds, extra_rows=extra_rows).sum())
+        visible = int(snapshot.mask(extra_rows=extra_rows).sum())
         coverage = _coverage(terms, lexical_hits, visible, frequencies)
     scores: dict[int, tuple[float, float, float]] = {}  # row → (score, cosine, lexical)
     best_lexical = max((score for _, score in lexical_hits), default=0.0) or 1.0
