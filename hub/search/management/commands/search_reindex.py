@@ -5,6 +5,7 @@ import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from hub.search import registry
 from hub.search.models import Document
@@ -34,6 +35,10 @@ class Command(BaseCommand):
             counts = index_objects(name, None, progress=show)
             if self.stderr.isatty() if hasattr(self.stderr, "isatty") else False:
                 self.stderr.write("")
+            if connection.vendor == "postgresql":
+                # Fresh statistics: the search reads common words' frequencies from them.
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE search_document")
             self.stdout.write(
                 f"{name}: {counts['indexed']} indexed, {counts['embedded']} embedded, "
                 f"{counts['removed']} removed in {time.monotonic() - started:.1f} s"
