@@ -23,7 +23,7 @@ from django.db import connection
 FTS5_WEIGHTS = "2.0, 1.0, 0.5, 0.5"
 # ts_rank_cd's weights are in the order D, C, B, A.
 POSTGRESQL_WEIGHTS = "{0.25,0.5,1.0,1.0}"
-SELECTIVE_DF = 10000
+SELECTIVE_DF = 3000
 SQLITE_OVERFETCH = 4
 FREQUENCY_CACHE_SECONDS = 3600
 
