@@ -1,8 +1,9 @@
-"""Model signals that keep the index in step: a registered model saved or deleted is
-re-indexed after its transaction commits."""
+"""Model signals that keep the index in step: a registered model saved or deleted, or one of
+its many-to-many relations changed (an entry's organisations), is re-indexed after its
+transaction commits. Re-indexing an unchanged text costs no embedding (``text_hash``)."""
 
 from django.apps import apps
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
 def connect(kind) -> None:
@@ -23,3 +24,18 @@ def connect(kind) -> None:
     post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"search-{kind.name}-save")
     post_delete.connect(deleted, sender=model, weak=False,
                         dispatch_uid=f"search-{kind.name}-delete")
+
+    def related(sender, instance, action, reverse=False, pk_set=None, **kwargs):
+        if action not in ("post_add", "post_remove", "post_clear"):
+            return
+        from hub.search.services import queue
+
+        if not reverse:
+            queue(kind.name, instance.pk)
+        else:  # changed from the other side: every object of ours it touched
+            for pk in pk_set or ():
+                queue(kind.name, pk)
+
+    for field in model._meta.many_to_many:
+        m2m_changed.connect(related, sender=field.remote_field.through, weak=False,
+                            dispatch_uid=f"search-{kind.name}-{field.name}")

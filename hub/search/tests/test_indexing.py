@@ -133,6 +133,27 @@ def test_deleting_an_entry_removes_its_document(curator, django_capture_on_commi
     assert entry.pk not in found("rooftop beekeeping", user=curator, method="semantic")
 
 
+def test_linking_an_organisation_to_an_entry_reindexes_it(django_capture_on_commit_callbacks):
+    """An entry with no organisation named by its source shows its linked directory
+    organisations; linking one (a change to a relation, not to the entry's row) must reach
+    the index, from either side of the relation."""
+    from hub.directory.tests.factories import PublicBodyFactory
+
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = EntryFactory(title="Rooftop beekeeping on council offices",
+                             organisation_names=[])
+    assert "Wakefield" not in Document.objects.get(object_id=entry.pk).meta
+    wakefield = PublicBodyFactory(name="Wakefield Metropolitan District Council")
+    with django_capture_on_commit_callbacks(execute=True):
+        entry.organisations.add(wakefield)
+    assert "Organisation: Wakefield" in Document.objects.get(object_id=entry.pk).meta
+    assert found("Wakefield", method="lexical") == [entry.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        wakefield.library_entries.remove(entry)
+    assert "Wakefield" not in Document.objects.get(object_id=entry.pk).meta
+    assert found("Wakefield", method="lexical") == []
+
+
 def test_an_unchanged_text_is_not_embedded_again():
     entry = EntryFactory(title="Rooftop beekeeping on council offices", evidence_level=2)
     assert index_objects("case", [entry.pk]) == {"indexed": 1, "embedded": 1, "removed": 0}
