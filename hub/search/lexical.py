@@ -82,10 +82,13 @@ def ranked(terms: list[str], *, limit: int, kinds: list[str] | None = None,
             # FTS5 ranks its own matches without reading the documents' rows (half the time
             # at 100k); who may see what is applied by the caller, from the in-memory
             # snapshot, so more are fetched than asked for.
+            # People who may see nothing unpublished search the published-only table, so
+            # that BM25's corpus statistics cannot carry anything from hidden drafts.
+            table = "search_document_fts" if extra_visible else "search_public_fts"
             cursor.execute(
-                f"""SELECT rowid, -bm25(search_document_fts, {FTS5_WEIGHTS}) AS lex
-                    FROM search_document_fts WHERE search_document_fts MATCH %s
-                    ORDER BY bm25(search_document_fts, {FTS5_WEIGHTS}), rowid LIMIT %s""",  # noqa: S608
+                f"""SELECT rowid, -bm25({table}, {FTS5_WEIGHTS}) AS lex
+                    FROM {table} WHERE {table} MATCH %s
+                    ORDER BY bm25({table}, {FTS5_WEIGHTS}), rowid LIMIT %s""",  # noqa: S608
                 [" OR ".join(f'"{term}"' for term in terms), limit * SQLITE_OVERFETCH],
             )
         return [(row[0], float(row[1])) for row in cursor.fetchall()]
@@ -107,17 +110,10 @@ def _published_count(cursor, vendor: str, term: str) -> int:
             return estimate
         cursor.execute("SELECT count(*) " + sql, [term])  # noqa: S608
         return int(cursor.fetchone()[0])
-    # FTS5 counts its own matches fast; joining every match to the documents to read
-    # "published" took ten times longer at 100k. So: all matches minus the unpublished ones,
-    # which are few.
-    cursor.execute("SELECT count(*) FROM search_document_fts WHERE search_document_fts MATCH %s",
+    # The published-only FTS5 table counts its own matches, without reading the documents.
+    cursor.execute("SELECT count(*) FROM search_public_fts WHERE search_public_fts MATCH %s",
                    [f'"{term}"'])
-    everything = int(cursor.fetchone()[0])
-    cursor.execute("""SELECT count(*) FROM search_document_fts
-                      WHERE search_document_fts MATCH %s AND rowid IN (
-                          SELECT id FROM search_document WHERE published = 0)""",
-                   [f'"{term}"'])
-    return everything - int(cursor.fetchone()[0])
+    return int(cursor.fetchone()[0])
 
 
 def _count_among(cursor, vendor: str, term: str, ids: list[int]) -> int:

@@ -311,6 +311,25 @@ def test_a_hidden_draft_changes_nothing_a_visitor_is_told(client, practitioner, 
         (row["id"], row["score"]) for row in before["results"]]
 
 
+def test_a_hidden_draft_changes_no_full_text_score_a_visitor_sees(
+        client, practitioner, django_capture_on_commit_callbacks):
+    """Full-text ranking weighs a word by how many documents have it; counted over hidden
+    drafts too, a draft repeating a word would lower the scores of the public cases with it."""
+    with django_capture_on_commit_callbacks(execute=True):
+        EntryFactory(title="Rooftop beekeeping on council offices")
+        EntryFactory(title="Solar panels on school roofs")
+    query = {"q": "beekeeping solar", "method": "lexical"}
+    before = ok(client.get(SEARCH, query))
+    assert before["count"] == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        EntryFactory(title="Beekeeping beekeeping beekeeping", status=Status.DRAFT,
+                     author=practitioner, summary="Beekeeping for beekeeping's sake.")
+    assert ok(signed_in_as(practitioner).get(SEARCH, query))["count"] == 3
+    after = ok(client.get(SEARCH, query))
+    assert [(row["id"], row["score"]) for row in after["results"]] == [
+        (row["id"], row["score"]) for row in before["results"]]
+
+
 def signed_in_as(person):
     from django.test import Client
 
