@@ -11,21 +11,11 @@ Prints one table; not a test, nothing is asserted.
 
 import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("DEBUG", "true")
-_db_file = Path(tempfile.gettempdir()) / "hub-bench-directory.sqlite3"
-os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{_db_file}")
+from _django import start  # noqa: E402 - sets up Django
 
-import django  # noqa: E402
-
-django.setup()
+_db_file = start("directory")
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402

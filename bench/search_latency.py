@@ -32,22 +32,13 @@ import os
 import platform
 import statistics
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("DEBUG", "true")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-_db_file = Path(tempfile.gettempdir()) / "hub-bench-search-latency.sqlite3"
-os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{_db_file}")
+from _django import ROOT, start  # sets up Django before anything of it is imported
 
-import django  # noqa: E402
-
-django.setup()
+_db_file = start("search-latency")
 
 import json  # noqa: E402
 
