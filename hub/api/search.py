@@ -5,13 +5,19 @@ written. The pages at /search/ call the same selectors."""
 import re
 from typing import Annotated, Literal
 
-from ninja import Field, Query, Router, Schema
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from ninja import Field, Path, Query, Router, Schema
+from ninja.pagination import paginate
 from pydantic import AfterValidator
 
-from hub.api.errors import READ_ERRORS, WRITE_ERRORS
+from hub.api.auth import members
+from hub.api.errors import READ_ERRORS, WRITE_ERRORS, ErrorOut
 from hub.api.library import NO_CONTROL_CHARACTERS
+from hub.api.pagination import LimitOffset
 from hub.search import registry, selectors
-from hub.search.services import record_unanswered
+from hub.search.models import UnansweredQuery
+from hub.search.services import record_unanswered, unanswered_close
 
 router = Router()
 
@@ -144,3 +150,58 @@ def similar(request, payload: SimilarIn):
     hits = selectors.similar_to_text(payload.title, payload.text, user=request.user,
                                      limit=payload.limit, kinds=_kinds(payload.kind))
     return {"count": len(hits), "results": [_result(hit) for hit in hits]}
+
+
+# --- Questions the hub cannot answer yet (curators) ------------------------------------------
+
+
+class UnansweredOut(Schema):
+    id: int
+    text: str = Field(description="The words asked (email addresses and long numbers removed)")
+    times: int = Field(description="How often it was asked")
+    results: int = Field(description="How many results it had the last time")
+    best_score: float | None
+    first_asked: str
+    last_asked: str
+    status: UnansweredQuery.Status
+
+    @staticmethod
+    def resolve_first_asked(record: UnansweredQuery) -> str:
+        return record.first_asked.isoformat()
+
+    @staticmethod
+    def resolve_last_asked(record: UnansweredQuery) -> str:
+        return record.last_asked.isoformat()
+
+
+class UnansweredStatusIn(Schema):
+    status: UnansweredQuery.Status
+
+
+def _curator(request, perm: str) -> None:
+    if not request.user.has_perm(perm):
+        raise PermissionDenied("Only curators and admins see the questions the hub cannot "
+                               "answer.")
+
+
+@router.get("/unanswered", response={200: list[UnansweredOut], 403: ErrorOut, **READ_ERRORS},
+            auth=members, url_name="search_unanswered",
+            summary="Questions the hub cannot answer yet, most asked first (curators)")
+@paginate(LimitOffset)
+def unanswered(request, status: Annotated[UnansweredQuery.Status, Query(
+        description="open (default), answered or dismissed")] = UnansweredQuery.Status.OPEN):
+    """The demand signal: searches that found nothing, or nothing close. The same list as
+    the page at /search/unanswered/."""
+    _curator(request, "search.view_unanswered")
+    return selectors.unanswered_questions(status)
+
+
+@router.post("/unanswered/{id}/status", response={200: UnansweredOut, **WRITE_ERRORS},
+             auth=members, url_name="search_unanswered_status",
+             summary="Mark a question answered, dismissed or open again (curators)")
+def unanswered_status(request, id: Annotated[int, Path(ge=1, le=2**63 - 1)],
+                      payload: UnansweredStatusIn):
+    """Written to the audit log, as from the page."""
+    _curator(request, "search.close_unanswered")
+    record = get_object_or_404(UnansweredQuery, pk=id)
+    return unanswered_close(record=record, by=request.user, status=payload.status)

@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
-from django.db.models import Q
+from django.db.models import Count, Q, QuerySet
 
 from hub.search import lexical, registry
 from hub.search.embedding import embed_query
-from hub.search.models import Document
+from hub.search.models import Document, UnansweredQuery
 from hub.search.text import normalise_query, query_terms, snippet
 from hub.search.vectors import Snapshot, index, top
 
@@ -274,3 +274,16 @@ def _closest(snapshot, vector, *, user, limit, kinds, exclude_row, minimum) -> l
     rows = [row for row in top(cosines, mask, limit).tolist() if cosines[row] >= minimum]
     ordered = [(row, (float(cosines[row]), float(cosines[row]), 0.0)) for row in rows]
     return _hits(snapshot, ordered, extra_rows)
+
+
+def unanswered_questions(status: str = UnansweredQuery.Status.OPEN) -> QuerySet:
+    """The questions the hub could not answer, in this state, most asked first."""
+    return UnansweredQuery.objects.filter(status=status)
+
+
+def unanswered_counts() -> list[tuple[str, str, int]]:
+    """``[(status, label, how many)]`` for every state, in one query."""
+    counts = dict(UnansweredQuery.objects.values_list("status").annotate(n=Count("id"))
+                  .values_list("status", "n"))
+    return [(value, label, counts.get(value, 0))
+            for value, label in UnansweredQuery.Status.choices]

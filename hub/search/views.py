@@ -91,7 +91,7 @@ def unanswered(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status") or UnansweredQuery.Status.OPEN
     if status not in UnansweredQuery.Status.values:
         status = UnansweredQuery.Status.OPEN
-    records = UnansweredQuery.objects.filter(status=status)
+    records = selectors.unanswered_questions(status)
     if request.GET.get("format") == "csv":
         return csv_response(
             "unanswered-questions.csv",
@@ -104,9 +104,7 @@ def unanswered(request: HttpRequest) -> HttpResponse:
         )
     page = Paginator(records, 50).get_page(request.GET.get("page"))
     return render(request, "search/unanswered.html", {
-        "page_obj": page, "status": status,
-        "statuses": [(value, label, UnansweredQuery.objects.filter(status=value).count())
-                     for value, label in UnansweredQuery.Status.choices],
+        "page_obj": page, "status": status, "statuses": selectors.unanswered_counts(),
     })
 
 

@@ -99,6 +99,52 @@ def test_only_those_the_table_allows_can_close_a_question_through_the_page(role,
         assert question.status == UnansweredQuery.Status.OPEN
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_the_api_lists_unanswered_questions_only_to_those_the_table_lets_view_them(
+        role, question):
+    response = client_for(person_for_role(role)).get("/api/v1/search/unanswered")
+    if role in TABLE["search.view_unanswered"]:
+        assert response.status_code == 200
+        body = response.json()
+        assert body["count"] == 1
+        assert body["results"][0]["text"] == "zzqxv florp"
+        assert body["results"][0]["times"] == 3
+    else:
+        assert response.status_code == (401 if role == Role.VISITOR else 403)
+        assert "zzqxv" not in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_those_the_table_allows_can_close_a_question_through_the_api(role, question):
+    response = client_for(person_for_role(role)).post(
+        f"/api/v1/search/unanswered/{question.pk}/status", {"status": "answered"},
+        content_type="application/json")
+    question.refresh_from_db()
+    if role in TABLE["search.close_unanswered"]:
+        assert response.status_code == 200
+        assert response.json()["status"] == "answered"
+        assert question.status == UnansweredQuery.Status.ANSWERED
+        entry = AuditEntry.objects.get(action="search.unanswered_answered")
+        assert (entry.from_state, entry.to_state) == ("open", "answered")
+    else:
+        assert response.status_code == (401 if role == Role.VISITOR else 403)
+        assert question.status == UnansweredQuery.Status.OPEN
+        assert not AuditEntry.objects.filter(action__startswith="search.").exists()
+
+
+def test_the_api_lists_each_state_separately_and_refuses_unknown_ones(curator, question):
+    client = client_for(curator)
+    unanswered_close(record=question, by=curator, status=UnansweredQuery.Status.DISMISSED)
+    assert client.get("/api/v1/search/unanswered").json()["count"] == 0
+    dismissed = client.get("/api/v1/search/unanswered?status=dismissed").json()
+    assert [row["text"] for row in dismissed["results"]] == ["zzqxv florp"]
+    assert client.get("/api/v1/search/unanswered?status=maybe").status_code == 422
+    assert client.post(f"/api/v1/search/unanswered/{question.pk}/status",
+                       {"status": "maybe"}, content_type="application/json").status_code == 422
+    assert client.post("/api/v1/search/unanswered/999999/status", {"status": "open"},
+                       content_type="application/json").status_code == 404
+
+
 def test_a_closed_question_asked_again_is_open_again(curator, question):
     from hub.search.services import record_unanswered
 
