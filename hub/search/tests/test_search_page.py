@@ -1,6 +1,8 @@
 """What people read on /search/ and in the API's snippets is the entry's text, escaped: a title
 or summary with markup in it shows the markup as text, and only the matches are marked."""
 
+import io
+
 import pytest
 
 from hub.library.tests.factories import EntryFactory
@@ -53,3 +55,46 @@ def test_an_empty_search_shows_the_box_and_records_nothing(client):
     assert response.status_code == 200
     assert 'name="q"' in response.content.decode()
     assert not UnansweredQuery.objects.exists()
+
+
+def test_checking_for_similar_entries_keeps_what_was_typed_and_saves_nothing(
+        signed_in, practitioner):
+    from hub.library.models import Entry
+
+    neighbour = EntryFactory(title="SMS reminders cut missed GP appointments",
+                             summary="A surgery texted patients the day before their "
+                                     "appointment, and fewer appointments were missed.")
+    index_objects("case")
+    before = Entry.objects.count()
+    response = signed_in(practitioner).post("/library/entries/new/", {
+        "action": "check_similar",
+        "title": "Text reminders before outpatient appointments",
+        "summary": "We will text patients to cut missed appointments.",
+        "start_year": "not a year",
+    })
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert Entry.objects.count() == before
+    assert "Similar entries already in the hub" in body
+    assert neighbour.title in body
+    assert 'value="Text reminders before outpatient appointments"' in body
+    assert "not a year" in body  # kept as typed, not yet judged
+    assert "govuk-error-summary" not in body
+
+
+def test_generate_bench_data_adds_published_searchable_documents():
+    from django.core.management import call_command
+
+    from hub.search import selectors
+    from hub.search.models import Document
+
+    call_command("generate_bench_data", cases=25, stdout=io.StringIO())
+    bench = Document.objects.filter(source_id__startswith="bench-")
+    assert bench.count() == 25
+    assert all(document.published and document.embedding for document in bench)
+    from hub.search.text import query_terms
+
+    word = query_terms(bench.first().title.removeprefix("[bench]"))[0]
+    assert selectors.search(word, user=None, method="lexical").count >= 1
+    call_command("generate_bench_data", clear=True, stdout=io.StringIO())
+    assert not Document.objects.filter(source_id__startswith="bench-").exists()
