@@ -88,5 +88,10 @@ def current_totp_code(user) -> str:
 
     authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
     secret = get_adapter().decrypt(authenticator.data["secret"])
-    counter = int(time.time()) // app_settings.TOTP_PERIOD
+    # A code read in the last seconds of its period may expire before the form is sent (the
+    # hub accepts only the current period), so wait for a fresh one, as a person would.
+    period = app_settings.TOTP_PERIOD
+    if period - time.time() % period < 5:
+        time.sleep(period - time.time() % period + 0.1)
+    counter = int(time.time()) // period
     return format_hotp_value(hotp_value(secret, counter))
