@@ -5,12 +5,18 @@ The model is loaded once per process, on first use (importing torch takes second
 on one CPU thread: measured here, torch's default of one thread per core made single queries
 ten times slower whenever anything else was busy (docs/research/search-lab/REPORT.md §1).
 Vectors are unit length (cosine = dot product), float32, 384 numbers.
+
+Everything the model does runs on one thread of its own (``_model_thread``): requests served
+by several threads never use the tokenizer at the same time (Hugging Face's fast tokenizers are
+not safe for that), and a search can embed its query while its own thread asks the database
+for the lexical hits (``embed_query_soon``).
 """
 
 import hashlib
 import os
 import threading
 from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 
@@ -26,6 +32,7 @@ _lock = threading.Lock()
 _model = None
 _query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
 QUERY_CACHE_SIZE = 2048
+_model_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embedding")
 
 
 def model():
@@ -48,28 +55,44 @@ def model():
     return _model
 
 
-def embed(texts: list[str]) -> np.ndarray:
-    """One unit vector per text, as a (len(texts), 384) float32 array."""
-    if not texts:
-        return np.zeros((0, DIMENSIONS), dtype=np.float32)
+def _encode(texts: list[str]) -> np.ndarray:
     vectors = model().encode(texts, batch_size=BATCH_SIZE, normalize_embeddings=True,
                              convert_to_numpy=True, show_progress_bar=False)
     return np.asarray(vectors, dtype=np.float32)
 
 
-def embed_query(text: str) -> np.ndarray:
-    """A query's vector, remembered for the most recent queries of this process."""
-    with _lock:
-        cached = _query_cache.get(text)
-        if cached is not None:
-            _query_cache.move_to_end(text)
-            return cached
-    vector = embed([text])[0]
+def embed(texts: list[str]) -> np.ndarray:
+    """One unit vector per text, as a (len(texts), 384) float32 array."""
+    if not texts:
+        return np.zeros((0, DIMENSIONS), dtype=np.float32)
+    return _model_thread.submit(_encode, list(texts)).result()
+
+
+def _embed_and_remember(text: str) -> np.ndarray:
+    vector = _encode([text])[0]
     with _lock:
         _query_cache[text] = vector
         while len(_query_cache) > QUERY_CACHE_SIZE:
             _query_cache.popitem(last=False)
     return vector
+
+
+def embed_query_soon(text: str) -> Future:
+    """A query's vector (``.result()``), embedded on the model's thread while the caller goes
+    on; remembered for the most recent queries of this process."""
+    with _lock:
+        cached = _query_cache.get(text)
+        if cached is not None:
+            _query_cache.move_to_end(text)
+            done: Future = Future()
+            done.set_result(cached)
+            return done
+    return _model_thread.submit(_embed_and_remember, text)
+
+
+def embed_query(text: str) -> np.ndarray:
+    """A query's vector, remembered for the most recent queries of this process."""
+    return embed_query_soon(text).result()
 
 
 def to_bytes(vector: np.ndarray) -> bytes:

@@ -1,22 +1,29 @@
 """Searching: the hub's ranking, and "similar" look-ups.
 
-The ranking ("coverage-gated, semantic-first"; why: docs/decisions/0006-search-ranking.md):
+The ranking ("coverage-gated, semantic-first, with neighbours"; why:
+docs/decisions/0006-search-ranking.md):
 
     lex(d)   = the lexical score of d for the OR of the query's terms (top POOL)
-    cos(d)   = cosine between the query's and d's embeddings (top POOL)
+    cos(d)   = cosine between the query's and d's embeddings (top SEMANTIC_POOL)
+    near(d)  = the largest cos(n) among d's NEIGHBOURS closest documents n (closest to d, found
+               among the NEIGHBOURHOOD documents nearest the query that the person may see)
     coverage = the largest idf-weighted share of the query's terms found in one of the
                three best lexical hits
-    score(d) = cos(d) + (BETA if coverage >= THETA else 0) * lex(d) / max lex
+    score(d) = cos(d) + NEIGHBOUR_WEIGHT * near(d)
+               + (BETA if coverage >= THETA else 0) * lex(d) / max lex
 
 When the query's own words occur together in the best lexical hits, lexical evidence adds at
 most BETA; otherwise (a paraphrase: none of the case's words) the ranking is semantic alone, so
-a document that shares one common word with the query cannot push its way in.
+a document that shares one common word with the query cannot push its way in. ``near`` lifts a
+document whose own words the model misreads when the documents most like it are close to the
+query (the cluster hypothesis: similar documents answer the same questions).
 
 Everything here filters by what the person may see *before* ranking: unpublished documents
 they may not open never reach results, counts, facets, snippets or similar panels.
 """
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -24,13 +31,20 @@ import numpy as np
 from django.db.models import Count, Q, QuerySet
 
 from hub.search import lexical, registry
-from hub.search.embedding import embed_query
+from hub.search.embedding import embed_query, embed_query_soon
 from hub.search.models import Document, UnansweredQuery
 from hub.search.text import normalise_query, query_terms, snippet
 from hub.search.vectors import Snapshot, index, top
 
-POOL = 50           # candidates from each leg
-BETA = 0.2          # the largest lexical boost, in cosine units
+POOL = 50           # candidates from the lexical leg; at most 2 × POOL results
+SEMANTIC_POOL = 200  # candidates from the semantic leg
+NEIGHBOURS = 20      # near(d) looks at d's twenty closest documents…
+NEIGHBOURHOOD = 1000  # …among the thousand nearest the query
+NEIGHBOUR_WEIGHT = 0.5
+# The largest lexical boost, in cosine units: 0.2 against a cosine alone (the search lab's
+# choice), scaled as the neighbours widen the semantic part's range, so that a query's own
+# words weigh as much against meaning as they did.
+BETA = 0.2 * (1 + NEIGHBOUR_WEIGHT)
 THETA = 0.5         # coverage at which the lexical boost is switched on
 MIN_COSINE = 0.15   # below this a document is not about the query at all…
 ALWAYS_SHOWN = 10   # …but the ten nearest are always shown (marked as poor answers when far)
@@ -43,6 +57,10 @@ SIMILAR_TEXT_MIN = 0.3
 METHODS = ("hybrid", "lexical", "semantic")
 FACET_POOL = 20     # with facets chosen, lexical hits are filtered from POOL × this
 
+# The semantic leg (embed the query, multiply, take the nearest) touches no database, so it
+# runs here while the request's own thread asks the database for the lexical leg.
+_semantic_legs = ThreadPoolExecutor(max_workers=4, thread_name_prefix="semantic-leg")
+
 
 @dataclass
 class Hit:
@@ -50,6 +68,7 @@ class Hit:
     score: float
     cosine: float
     lexical: float  # the lexical score divided by the best one (0 when not a lexical hit)
+    near: float = 0.0  # the best cosine among the document's neighbours (hybrid ranking)
     terms: list[str] = field(default_factory=list)
 
     @cached_property
@@ -87,8 +106,8 @@ class Results:
         meaning is from the model's idea of the word)."""
         if not self.hits:
             return True
-        return (self.method == "hybrid" and self.hits[0].score < POOR_SCORE
-                and self.coverage < 0.999)
+        best = self.hits[0].score - NEIGHBOUR_WEIGHT * self.hits[0].near
+        return self.method == "hybrid" and best < POOR_SCORE and self.coverage < 0.999
 
 
 def _visibility(snapshot: Snapshot, user, kinds: list[str] | None) -> np.ndarray:
@@ -146,8 +165,44 @@ def search(query: str, *, user, kinds: list[str] | None = None,
     return results
 
 
+@dataclass
+class _Semantic:
+    cosines: np.ndarray     # every document's cosine to the query
+    nearest: list[int]      # the rows of the SEMANTIC_POOL nearest allowed documents
+    region: np.ndarray      # the rows of the NEIGHBOURHOOD nearest visible documents
+
+
+def _semantic(query: str, snapshot: Snapshot, mask: np.ndarray,
+              visible: np.ndarray) -> _Semantic:
+    vector = embed_query_soon(query)
+    if not len(snapshot):
+        return _Semantic(np.zeros(0), [], np.zeros(0, dtype=np.int64))
+    cosines = snapshot.matrix @ vector.result()
+    return _Semantic(cosines, top(cosines, mask, SEMANTIC_POOL).tolist(),
+                     top(cosines, visible, NEIGHBOURHOOD))
+
+
+def _near(snapshot: Snapshot, semantic: _Semantic, rows: list[int]) -> dict[int, float]:
+    """{row: the best cosine to the query among the row's NEIGHBOURS closest documents in the
+    query's region} (itself excluded). Only documents the person may see are neighbours, so
+    what others keep unpublished cannot move a score."""
+    region = semantic.region
+    count = min(NEIGHBOURS, len(region) - 1)
+    if not rows or count < 1:
+        return dict.fromkeys(rows, 0.0)
+    candidates = np.array(rows, dtype=np.int64)
+    closeness = snapshot.matrix[candidates] @ snapshot.matrix[region].T
+    closeness[candidates[:, None] == region[None, :]] = -np.inf
+    neighbours = np.argpartition(-closeness, count - 1, axis=1)[:, :count]
+    best = semantic.cosines[region][neighbours].max(axis=1)
+    return dict(zip(rows, best.tolist(), strict=True))
+
+
 def _rank(query, terms, snapshot, extra_rows, *, kinds, facets, method):
     mask = snapshot.mask(kinds=kinds, extra_rows=extra_rows, facets=facets)
+    visible = snapshot.mask(extra_rows=extra_rows)
+    semantic = (_semantic_legs.submit(_semantic, query, snapshot, mask, visible)
+                if method != "lexical" else None)
     filtered = any((facets or {}).values())
     extra_visible = [int(i) for i in snapshot.ids[extra_rows]]
     lexical_hits: list[tuple[int, float]] = []
@@ -163,31 +218,30 @@ def _rank(query, terms, snapshot, extra_rows, *, kinds, facets, method):
                         and mask[snapshot.row_of[document_id]]][:POOL]
     coverage = 0.0
     if method == "hybrid":
-        visible = int(snapshot.mask(extra_rows=extra_rows).sum())
-        coverage = _coverage(terms, lexical_hits, visible, frequencies)
-    scores: dict[int, tuple[float, float, float]] = {}  # row → (score, cosine, lexical)
+        coverage = _coverage(terms, lexical_hits, int(visible.sum()), frequencies)
+    scores: dict[int, tuple[float, float, float, float]] = {}  # row → score, cos, lex, near
     best_lexical = max((score for _, score in lexical_hits), default=0.0) or 1.0
     if method == "lexical":
         for document_id, score in lexical_hits:
             scores[snapshot.row_of[document_id]] = (score / best_lexical, 0.0,
-                                                    score / best_lexical)
+                                                    score / best_lexical, 0.0)
     else:
-        cosines = snapshot.matrix @ embed_query(query) if len(snapshot) else np.zeros(0)
+        legs = semantic.result()
         boost = BETA if method == "hybrid" and coverage >= THETA else 0.0
         lexical_of = {snapshot.row_of[document_id]: score / best_lexical
                       for document_id, score in lexical_hits}
-        nearest = top(cosines, mask, POOL).tolist()
-        always = set(nearest[:ALWAYS_SHOWN])
-        for row in set(nearest) | set(lexical_of):
-            cosine = float(cosines[row])
-            lex = lexical_of.get(row, 0.0)
-            # Beyond the nearest ten, a document far in meaning stays only if it contains some
-            # of the words; it then ranks below every closer one.
-            if cosine < MIN_COSINE and not lex and row not in always:
-                continue
-            scores[row] = (cosine + boost * lex, cosine, lex)
+        always = set(legs.nearest[:ALWAYS_SHOWN])
+        # Beyond the nearest ten, a document far in meaning stays only if it contains some
+        # of the words; it then ranks below every closer one.
+        rows = [row for row in dict.fromkeys(legs.nearest + list(lexical_of))
+                if legs.cosines[row] >= MIN_COSINE or row in lexical_of or row in always]
+        near = _near(snapshot, legs, rows) if method == "hybrid" else dict.fromkeys(rows, 0.0)
+        for row in rows:
+            cosine, lex = float(legs.cosines[row]), lexical_of.get(row, 0.0)
+            scores[row] = (cosine + NEIGHBOUR_WEIGHT * near[row] + boost * lex, cosine, lex,
+                           near[row])
     ordered = sorted(scores.items(), key=lambda item: (-item[1][0], int(snapshot.ids[item[0]])))
-    return _hits(snapshot, ordered, extra_rows), coverage
+    return _hits(snapshot, ordered[:2 * POOL], extra_rows), coverage
 
 
 def _hits(snapshot: Snapshot, ordered, extra_rows) -> list[Hit]:
@@ -198,8 +252,9 @@ def _hits(snapshot: Snapshot, ordered, extra_rows) -> list[Hit]:
     documents = Document.objects.defer("embedding", "text_hash").filter(id__in=ids).filter(
         Q(published=True) | Q(id__in=extra_ids))
     by_id = {document.id: document for document in documents}
-    return [Hit(document=by_id[document_id], score=score, cosine=cosine, lexical=lex)
-            for document_id, (row, (score, cosine, lex)) in zip(ids, ordered, strict=True)
+    return [Hit(document=by_id[document_id], score=score, cosine=cosine, lexical=lex,
+                near=near)
+            for document_id, (row, (score, cosine, lex, near)) in zip(ids, ordered, strict=True)
             if document_id in by_id]
 
 
@@ -272,7 +327,7 @@ def _closest(snapshot, vector, *, user, limit, kinds, exclude_row, minimum) -> l
         mask[exclude_row] = False
     cosines = snapshot.matrix @ vector
     rows = [row for row in top(cosines, mask, limit).tolist() if cosines[row] >= minimum]
-    ordered = [(row, (float(cosines[row]), float(cosines[row]), 0.0)) for row in rows]
+    ordered = [(row, (float(cosines[row]), float(cosines[row]), 0.0, 0.0)) for row in rows]
     return _hits(snapshot, ordered, extra_rows)
 
 

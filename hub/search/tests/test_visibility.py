@@ -16,7 +16,8 @@ from hub.library.models import Entry, Status
 from hub.library.permissions import ROLES, TABLE
 from hub.library.tests.factories import EntryFactory
 from hub.library.tests.roles import person_for_library_role
-from hub.search import selectors
+from hub.search import selectors, vectors
+from hub.search.models import Document
 from hub.search.services import index_objects
 
 pytestmark = pytest.mark.django_db
@@ -102,6 +103,23 @@ def test_search_shows_an_entry_exactly_to_those_the_library_lets_open_it(world, 
     assert neighbour.pk in object_ids(prior_art)
     panel = selectors.similar_to_object("case", neighbour.pk, user=person)
     assert object_ids(panel) == ([secret.pk] if allowed else [])
+
+    # Nor does it move anything they are shown, not even a score: the neighbour scores as if
+    # the entry did not exist (the hybrid ranking's "near" looks only at visible documents).
+    def neighbour_scores():
+        return {method: next(hit.score for hit in selectors.search(
+                    QUERY, user=person, method=method).hits
+                    if hit.document.object_id == neighbour.pk)
+                for method in selectors.METHODS}
+
+    shown = neighbour_scores()
+    Document.objects.filter(kind="case", object_id=secret.pk).delete()
+    vectors.bump()
+    alone = neighbour_scores()
+    if allowed:
+        assert shown["hybrid"] > alone["hybrid"]  # the secret is near the query and visible
+    else:
+        assert shown == pytest.approx(alone, rel=1e-12)
 
 
 @pytest.mark.parametrize(("state", "role"), CELLS, ids=IDS)

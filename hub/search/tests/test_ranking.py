@@ -1,0 +1,75 @@
+"""The parts of the hybrid ranking that need no database: "near" (a document is lifted by the
+closest of its neighbours to the query) and the query embedding that runs beside the lexical
+leg."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+
+from hub.search import embedding, selectors
+from hub.search.vectors import Snapshot, top
+
+
+def unit(*values: float) -> np.ndarray:
+    vector = np.array(values, dtype=np.float32)
+    return vector / np.linalg.norm(vector)
+
+
+QUERY = unit(1, 0, 0)
+# A is about something else; B is much like A and half-way to the query; C is the query's
+# twin but unlike A; D is like A a little, and as far from the query as A.
+ROWS = {"A": unit(0, 1, 0), "B": unit(0.5, 1, 0), "C": unit(1, 0, 0), "D": unit(0, 1, 1)}
+
+
+def semantic(visible: list[str]):
+    snapshot = Snapshot(ids=np.arange(len(ROWS)), matrix=np.stack(list(ROWS.values())))
+    cosines = snapshot.matrix @ QUERY
+    mask = np.array([name in visible for name in ROWS])
+    legs = selectors._Semantic(cosines=cosines, nearest=top(cosines, mask, 10).tolist(),
+                               region=top(cosines, mask, selectors.NEIGHBOURHOOD))
+    return snapshot, legs
+
+
+def near(visible: list[str], of: str) -> float:
+    snapshot, legs = semantic(visible)
+    row = list(ROWS).index(of)
+    return selectors._near(snapshot, legs, [row])[row]
+
+
+@pytest.fixture
+def one_neighbour(monkeypatch):
+    monkeypatch.setattr(selectors, "NEIGHBOURS", 1)
+
+
+def test_a_document_takes_the_query_closeness_of_its_closest_neighbour(one_neighbour):
+    assert near(["A", "B", "C", "D"], of="A") == pytest.approx(float(ROWS["B"] @ QUERY))
+    assert near(["A", "B", "C", "D"], of="B") == pytest.approx(0.0, abs=1e-6)  # B's is A
+
+
+def test_a_document_is_never_its_own_neighbour(one_neighbour):
+    assert near(["C", "A"], of="C") == pytest.approx(0.0, abs=1e-6)
+
+
+def test_documents_the_person_may_not_see_are_nobody_s_neighbour(one_neighbour):
+    # Without B, A's closest visible document is D, as far from the query as A itself.
+    assert near(["A", "C", "D"], of="A") == pytest.approx(0.0, abs=1e-6)
+
+
+def test_near_is_the_best_query_closeness_among_the_neighbours(monkeypatch):
+    monkeypatch.setattr(selectors, "NEIGHBOURS", 3)
+    assert near(["A", "B", "C", "D"], of="A") == pytest.approx(1.0)  # C is among A's three
+
+
+def test_a_lone_document_has_no_neighbours():
+    assert near(["A"], of="A") == 0.0
+
+
+def test_queries_embedded_from_many_threads_at_once_get_the_vectors_of_one_at_a_time():
+    texts = [f"text messages that remind people of appointment number {n}" for n in range(8)]
+    alone = embedding.embed(texts)
+    embedding._query_cache.clear()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        together = list(pool.map(embedding.embed_query, texts))
+    assert np.allclose(np.stack(together), alone, atol=1e-5)
+    assert embedding.embed_query_soon(texts[0]).done()  # remembered
