@@ -9,14 +9,16 @@ docs/decisions/0006-search-ranking.md):
                among the NEIGHBOURHOOD documents nearest the query that the person may see)
     coverage = the largest idf-weighted share of the query's terms found in one of the
                three best lexical hits
-    score(d) = cos(d) + NEIGHBOUR_WEIGHT * near(d)
+    place(d) = 1 if the query names a place (country, region, "Nordic"…) and d is from there
+    score(d) = cos(d) + NEIGHBOUR_WEIGHT * near(d) + PLACE_BOOST * place(d)
                + (BETA if coverage >= THETA else 0) * lex(d) / max lex
 
 When the query's own words occur together in the best lexical hits, lexical evidence adds at
 most BETA; otherwise (a paraphrase: none of the case's words) the ranking is semantic alone, so
 a document that shares one common word with the query cannot push its way in. ``near`` lifts a
 document whose own words the model misreads when the documents most like it are close to the
-query (the cluster hypothesis: similar documents answer the same questions).
+query (the cluster hypothesis: similar documents answer the same questions). ``place`` reads
+what the model cannot: to it "Asian cities" is a topic, not Singapore and Seoul.
 
 Everything here filters by what the person may see *before* ranking: unpublished documents
 they may not open never reach results, counts, facets, snippets or similar panels.
@@ -30,7 +32,7 @@ from functools import cached_property
 import numpy as np
 from django.db.models import Count, Q, QuerySet
 
-from hub.search import lexical, registry
+from hub.search import lexical, places, registry
 from hub.search.embedding import embed_query, embed_query_soon
 from hub.search.models import Document, UnansweredQuery
 from hub.search.text import normalise_query, query_terms, snippet
@@ -41,6 +43,7 @@ SEMANTIC_POOL = 200  # candidates from the semantic leg
 NEIGHBOURS = 20      # near(d) looks at d's twenty closest documents…
 NEIGHBOURHOOD = 1000  # …among the thousand nearest the query
 NEIGHBOUR_WEIGHT = 0.5
+PLACE_BOOST = 0.1
 # The largest lexical boost, in cosine units: 0.2 against a cosine alone (the search lab's
 # choice), scaled as the neighbours widen the semantic part's range, so that a query's own
 # words weigh as much against meaning as they did.
@@ -88,6 +91,7 @@ class Results:
     method: str = "hybrid"
     hits: list[Hit] = field(default_factory=list)
     coverage: float = 0.0
+    closest: float = 0.0  # the best cosine plus lexical boost: how close by its own text
     facets: dict[str, list[dict]] = field(default_factory=dict)
 
     @property
@@ -100,14 +104,15 @@ class Results:
 
     @property
     def poor(self) -> bool:
-        """Nothing, or nothing close: the best score (closeness in meaning, plus the boost when
-        the query's own words were found together) is below POOR_SCORE, and no document has
-        every word of the query (a programme's name, "BITUP", is an answer, however far its
-        meaning is from the model's idea of the word)."""
+        """Nothing, or nothing close: no document is close by its own text (closeness in
+        meaning, plus the boost when the query's own words were found together: not its
+        neighbours' closeness or its place) by POOR_SCORE, and no document has every word of
+        the query (a programme's name, "BITUP", is an answer, however far its meaning is from
+        the model's idea of the word)."""
         if not self.hits:
             return True
-        best = self.hits[0].score - NEIGHBOUR_WEIGHT * self.hits[0].near
-        return self.method == "hybrid" and best < POOR_SCORE and self.coverage < 0.999
+        return (self.method == "hybrid" and self.closest < POOR_SCORE
+                and self.coverage < 0.999)
 
 
 def _visibility(snapshot: Snapshot, user, kinds: list[str] | None) -> np.ndarray:
@@ -153,8 +158,8 @@ def search(query: str, *, user, kinds: list[str] | None = None,
         return results
     snapshot = index.snapshot()
     extra_rows = _visibility(snapshot, user, kinds)
-    results.hits, results.coverage = _rank(query, results.terms, snapshot, extra_rows,
-                                           kinds=kinds, facets=facets, method=method)
+    results.hits, results.coverage, results.closest = _rank(
+        query, results.terms, snapshot, extra_rows, kinds=kinds, facets=facets, method=method)
     if with_facets:
         everything = results.hits if not any((facets or {}).values()) else _rank(
             query, results.terms, snapshot, extra_rows, kinds=None, facets=None,
@@ -220,6 +225,7 @@ def _rank(query, terms, snapshot, extra_rows, *, kinds, facets, method):
     if method == "hybrid":
         coverage = _coverage(terms, lexical_hits, int(visible.sum()), frequencies)
     scores: dict[int, tuple[float, float, float, float]] = {}  # row → score, cos, lex, near
+    closest = 0.0
     best_lexical = max((score for _, score in lexical_hits), default=0.0) or 1.0
     if method == "lexical":
         for document_id, score in lexical_hits:
@@ -235,13 +241,18 @@ def _rank(query, terms, snapshot, extra_rows, *, kinds, facets, method):
         # of the words; it then ranks below every closer one.
         rows = [row for row in dict.fromkeys(legs.nearest + list(lexical_of))
                 if legs.cosines[row] >= MIN_COSINE or row in lexical_of or row in always]
-        near = _near(snapshot, legs, rows) if method == "hybrid" else dict.fromkeys(rows, 0.0)
+        hybrid = method == "hybrid"
+        near = _near(snapshot, legs, rows) if hybrid else dict.fromkeys(rows, 0.0)
+        named = places.countries_in(query) if hybrid else frozenset()
+        from_there = snapshot.from_countries(named) if named else None
         for row in rows:
             cosine, lex = float(legs.cosines[row]), lexical_of.get(row, 0.0)
-            scores[row] = (cosine + NEIGHBOUR_WEIGHT * near[row] + boost * lex, cosine, lex,
-                           near[row])
+            direct = cosine + boost * lex
+            closest = max(closest, direct)
+            place = PLACE_BOOST if from_there is not None and from_there[row] else 0.0
+            scores[row] = (direct + NEIGHBOUR_WEIGHT * near[row] + place, cosine, lex, near[row])
     ordered = sorted(scores.items(), key=lambda item: (-item[1][0], int(snapshot.ids[item[0]])))
-    return _hits(snapshot, ordered[:2 * POOL], extra_rows), coverage
+    return _hits(snapshot, ordered[:2 * POOL], extra_rows), coverage, closest
 
 
 def _hits(snapshot: Snapshot, ordered, extra_rows) -> list[Hit]:

@@ -63,6 +63,18 @@ class Snapshot:
                               for name, by_value in built.items()}
         return self._postings
 
+    def from_countries(self, codes: frozenset[str]) -> np.ndarray:
+        """Rows whose "country" facet holds one of these ISO codes, or names a place that
+        includes one of them ("Latin America (multi-country)")."""
+        from hub.search.places import countries_in
+
+        chosen = np.zeros(len(self), dtype=bool)
+        for value, rows in self.postings().get("country", {}).items():
+            named = {value} if len(value) == 2 and value.isupper() else countries_in(value)
+            if named & codes:
+                chosen[rows] = True
+        return chosen
+
     def rows_for(self, kind: str, object_ids) -> np.ndarray:
         mask = (self.kinds == kind) & np.isin(self.object_ids, np.fromiter(object_ids, np.int64))
         return np.flatnonzero(mask)
