@@ -213,7 +213,8 @@ def measure(size: int, client: Client, queries: list[str], generated_s: float) -
         for query in queries:
             terms = query_terms(query)
             cache.clear()  # the frequencies cold, as after any change to the index
-            elapsed, frequencies = timed(lexical.frequencies, terms, token=snapshot.token)
+            elapsed, frequencies = timed(lexical.frequencies, terms, token=snapshot.token,
+                                          documents=len(snapshot))
             counts.append(elapsed)
             elapsed, found = timed(lexical.ranked, lexical.selective(terms, frequencies),
                                    limit=POOL, extra_visible=[])

@@ -94,25 +94,41 @@ def ranked(terms: list[str], *, limit: int, kinds: list[str] | None = None,
         return [(row[0], float(row[1])) for row in cursor.fetchall()]
 
 
-def _published_count(cursor, vendor: str, term: str) -> int:
+def _use_estimates(cursor, documents: int) -> bool:
+    """Whether to take common words' counts from PostgreSQL's statistics: only on an index
+    large enough for counting to cost (beyond SELECTIVE_DF documents), and only when the
+    statistics were gathered at about its present size. After a large import or deletion,
+    until ANALYZE runs again (autovacuum, or ``search_reindex``), they describe another
+    index, and could make a rare word look common."""
+    if documents <= SELECTIVE_DF:
+        return False
+    cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'search_document'::regclass")
+    estimated = float(cursor.fetchone()[0])
+    return 0.8 * documents <= estimated <= 1.25 * documents
+
+
+def _published_count(cursor, vendor: str, term: str, *, estimates: bool) -> int:
     """How many published documents contain the term."""
     if vendor == "postgresql":
         sql = ("FROM search_document WHERE search_vector @@ to_tsquery('english', %s) "
                "AND published")
-        # Counted through the GIN index, up to just past SELECTIVE_DF: rare words exactly.
+        if estimates:
+            # A common word is in the planner's statistics (most common elements of the
+            # column, kept by ANALYZE): its estimate is close, and counting it exactly would
+            # read most of the table (150 ms at 100k).
+            cursor.execute("EXPLAIN (FORMAT JSON) SELECT 1 " + sql, [term])  # noqa: S608
+            plan = cursor.fetchone()[0]
+            plan = json.loads(plan) if isinstance(plan, str) else plan
+            estimate = int(plan[0]["Plan"]["Plan Rows"])
+            if estimate > SELECTIVE_DF:
+                return estimate
+            cursor.execute("SELECT count(*) " + sql, [term])  # noqa: S608
+            return int(cursor.fetchone()[0])
+        # Counted through the GIN index instead, up to just past SELECTIVE_DF: rare words
+        # exactly.
         cursor.execute(f"SELECT count(*) FROM (SELECT 1 {sql} LIMIT %s) AS matches",  # noqa: S608
                        [term, SELECTIVE_DF + 1])
-        counted = int(cursor.fetchone()[0])
-        if counted <= SELECTIVE_DF:
-            return counted
-        # A common word is in the planner's statistics (most common elements of the column,
-        # kept by ANALYZE): its estimate is close, and counting it exactly would read most of
-        # the table (150 ms at 100k). Statistics from before a large change cannot make it
-        # look rarer than it is: the count above is a floor.
-        cursor.execute("EXPLAIN (FORMAT JSON) SELECT 1 " + sql, [term])  # noqa: S608
-        plan = cursor.fetchone()[0]
-        plan = json.loads(plan) if isinstance(plan, str) else plan
-        return max(int(plan[0]["Plan"]["Plan Rows"]), counted)
+        return int(cursor.fetchone()[0])
     # The published-only FTS5 table counts its own matches, without reading the documents.
     cursor.execute("SELECT count(*) FROM search_public_fts WHERE search_public_fts MATCH %s",
                    [f'"{term}"'])
@@ -135,11 +151,12 @@ def _count_among(cursor, vendor: str, term: str, ids: list[int]) -> int:
     return int(cursor.fetchone()[0])
 
 
-def frequencies(terms: list[str], *, token: str, extra_visible: list[int] = ()) -> dict[str, int]:
+def frequencies(terms: list[str], *, token: str, documents: int,
+                extra_visible: list[int] = ()) -> dict[str, int]:
     """``{term: how many documents this person may see contain it}``, of every kind (idf is a
-    property of the whole index). Counts over published documents are cached until the index
-    changes (``token``); the person's own unpublished documents are counted on top, and never
-    cached."""
+    property of the whole index, which holds ``documents``). Counts over published documents
+    are cached until the index changes (``token``); the person's own unpublished documents are
+    counted on top, and never cached."""
     vendor = connection.vendor
     keys = {term: "search:df:" + hashlib.sha256(f"{vendor}:{token}:{term}".encode()).hexdigest()
             for term in terms}
@@ -148,7 +165,9 @@ def frequencies(terms: list[str], *, token: str, extra_visible: list[int] = ()) 
     missing = [term for term in terms if term not in counts]
     with connection.cursor() as cursor:
         if missing:
-            fresh = {term: _published_count(cursor, vendor, term) for term in missing}
+            estimates = vendor == "postgresql" and _use_estimates(cursor, documents)
+            fresh = {term: _published_count(cursor, vendor, term, estimates=estimates)
+                     for term in missing}
             cache.set_many({keys[term]: count for term, count in fresh.items()},
                            FREQUENCY_CACHE_SECONDS)
             counts.update(fresh)

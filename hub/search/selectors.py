@@ -10,15 +10,18 @@ docs/decisions/0006-search-ranking.md):
     coverage = the largest idf-weighted share of the query's terms found in one of the
                three best lexical hits
     place(d) = 1 if the query names a place (country, region, "Nordic"…) and d is from there
+    boost    = BETA_ALL_WORDS if one of them has every term (coverage 1, a name: "BITUP"),
+               BETA if coverage >= THETA (most of the query's words found together), else 0
     score(d) = cos(d) + NEIGHBOUR_WEIGHT * near(d) + PLACE_BOOST * place(d)
-               + (BETA if coverage >= THETA else 0) * lex(d) / max lex
+               + boost * lex(d) / max lex
 
 When the query's own words occur together in the best lexical hits, lexical evidence adds at
-most BETA; otherwise (a paraphrase: none of the case's words) the ranking is semantic alone, so
-a document that shares one common word with the query cannot push its way in. ``near`` lifts a
-document whose own words the model misreads when the documents most like it are close to the
-query (the cluster hypothesis: similar documents answer the same questions). ``place`` reads
-what the model cannot: to it "Asian cities" is a topic, not Singapore and Seoul.
+most BETA (BETA_ALL_WORDS when all of them do); otherwise (a paraphrase: none of the case's
+words) the ranking is semantic alone, so a document that shares one common word with the query
+cannot push its way in. ``near`` lifts a document whose own words the model misreads when the
+documents most like it are close to the query (the cluster hypothesis: similar documents
+answer the same questions). ``place`` reads what the model cannot: to it "Asian cities" is a
+topic, not Singapore and Seoul.
 
 Everything here filters by what the person may see *before* ranking: unpublished documents
 they may not open never reach results, counts, facets, snippets or similar panels.
@@ -44,11 +47,9 @@ NEIGHBOURS = 20      # near(d) looks at d's twenty closest documents…
 NEIGHBOURHOOD = 1000  # …among the thousand nearest the query
 NEIGHBOUR_WEIGHT = 0.5
 PLACE_BOOST = 0.1
-# The largest lexical boost, in cosine units: 0.2 against a cosine alone (the search lab's
-# choice), scaled as the neighbours widen the semantic part's range, so that a query's own
-# words weigh as much against meaning as they did.
-BETA = 0.2 * (1 + NEIGHBOUR_WEIGHT)
-THETA = 0.5         # coverage at which the lexical boost is switched on
+THETA = 0.5         # coverage at which the lexical boost is switched on…
+BETA = 0.1          # …to at most this, in cosine units…
+BETA_ALL_WORDS = 0.3  # …or this when one document has every word of the query (a name)
 MIN_COSINE = 0.15   # below this a document is not about the query at all…
 ALWAYS_SHOWN = 10   # …but the ten nearest are always shown (marked as poor answers when far)
 POOR_SCORE = 0.35   # a best score below this is a poor answer (recorded as demand)
@@ -58,6 +59,7 @@ POOR_SCORE = 0.35   # a best score below this is a poor answer (recorded as dema
 SIMILAR_OBJECT_MIN = 0.4
 SIMILAR_TEXT_MIN = 0.3
 METHODS = ("hybrid", "lexical", "semantic")
+ALL_WORDS = 0.999   # coverage that means every word of the query
 FACET_POOL = 20     # with facets chosen, lexical hits are filtered from POOL × this
 
 # The semantic leg (embed the query, multiply, take the nearest) touches no database, so it
@@ -112,7 +114,7 @@ class Results:
         if not self.hits:
             return True
         return (self.method == "hybrid" and self.closest < POOR_SCORE
-                and self.coverage < 0.999)
+                and self.coverage < ALL_WORDS)
 
 
 def _visibility(snapshot: Snapshot, user, kinds: list[str] | None) -> np.ndarray:
@@ -213,7 +215,7 @@ def _rank(query, terms, snapshot, extra_rows, *, kinds, facets, method):
     lexical_hits: list[tuple[int, float]] = []
     frequencies: dict[str, int] = {}
     if method in ("hybrid", "lexical") and terms:
-        frequencies = lexical.frequencies(terms, token=snapshot.token,
+        frequencies = lexical.frequencies(terms, token=snapshot.token, documents=len(snapshot),
                                           extra_visible=extra_visible)
         found = lexical.ranked(lexical.selective(terms, frequencies),
                                limit=POOL * (FACET_POOL if filtered else 1),
@@ -233,7 +235,8 @@ def _rank(query, terms, snapshot, extra_rows, *, kinds, facets, method):
                                                     score / best_lexical, 0.0)
     else:
         legs = semantic.result()
-        boost = BETA if method == "hybrid" and coverage >= THETA else 0.0
+        boost = (0.0 if method != "hybrid" or coverage < THETA
+                 else BETA_ALL_WORDS if coverage >= ALL_WORDS else BETA)
         lexical_of = {snapshot.row_of[document_id]: score / best_lexical
                       for document_id, score in lexical_hits}
         always = set(legs.nearest[:ALWAYS_SHOWN])
