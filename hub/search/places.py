@@ -10,7 +10,7 @@ win ("South African" is South Africa, not Africa); acronyms count only in capita
 "us")."""
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 # UN M49 sub-regions (ISO 3166 alpha-2 codes).
 SUB_REGIONS = {
@@ -188,6 +188,7 @@ def _forms() -> tuple[dict[str, frozenset[str]], re.Pattern, re.Pattern]:
     return forms, pattern(acronyms, 0), pattern(words, re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)
 def countries_in(text: str) -> frozenset[str]:
     """The ISO codes of the countries, regions and groupings ``text`` names."""
     forms, acronyms, words = _forms()

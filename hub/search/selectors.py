@@ -247,12 +247,11 @@ def _rank(query, terms, snapshot, extra_rows, *, kinds, facets, method):
         hybrid = method == "hybrid"
         near = _near(snapshot, legs, rows) if hybrid else dict.fromkeys(rows, 0.0)
         named = places.countries_in(query) if hybrid else frozenset()
-        from_there = snapshot.from_countries(named) if named else None
         for row in rows:
             cosine, lex = float(legs.cosines[row]), lexical_of.get(row, 0.0)
             direct = cosine + boost * lex
             closest = max(closest, direct)
-            place = PLACE_BOOST if from_there is not None and from_there[row] else 0.0
+            place = PLACE_BOOST if named and named & snapshot.countries(row) else 0.0
             scores[row] = (direct + NEIGHBOUR_WEIGHT * near[row] + place, cosine, lex, near[row])
     ordered = sorted(scores.items(), key=lambda item: (-item[1][0], int(snapshot.ids[item[0]])))
     return _hits(snapshot, ordered[:2 * POOL], extra_rows), coverage, closest

@@ -19,6 +19,7 @@ from django.db.models import Count, Max, Sum
 
 from hub.search.embedding import DIMENSIONS, from_bytes
 from hub.search.models import Document, IndexState
+from hub.search.places import countries_in
 
 
 def bump() -> None:
@@ -63,17 +64,17 @@ class Snapshot:
                               for name, by_value in built.items()}
         return self._postings
 
-    def from_countries(self, codes: frozenset[str]) -> np.ndarray:
-        """Rows whose "country" facet holds one of these ISO codes, or names a place that
-        includes one of them ("Latin America (multi-country)")."""
-        from hub.search.places import countries_in
-
-        chosen = np.zeros(len(self), dtype=bool)
-        for value, rows in self.postings().get("country", {}).items():
-            named = {value} if len(value) == 2 and value.isupper() else countries_in(value)
-            if named & codes:
-                chosen[rows] = True
-        return chosen
+    def countries(self, row: int) -> frozenset[str]:
+        """The ISO codes of the places a row's "country" facet names: codes, or a place in
+        words ("Latin America (multi-country)")."""
+        facets = self.facets[row]
+        if isinstance(facets, str):
+            facets = json.loads(facets)
+        codes: set[str] = set()
+        for value in (facets or {}).get("country", []):
+            value = str(value)
+            codes |= {value} if len(value) == 2 and value.isupper() else countries_in(value)
+        return frozenset(codes)
 
     def rows_for(self, kind: str, object_ids) -> np.ndarray:
         mask = (self.kinds == kind) & np.isin(self.object_ids, np.fromiter(object_ids, np.int64))
