@@ -35,6 +35,16 @@ QUERY_CACHE_SIZE = 2048
 _model_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embedding")
 
 
+def _after_fork() -> None:
+    """A forked worker (gunicorn with --preload) inherits no threads: start its own."""
+    global _model_thread, _lock
+    _lock = threading.Lock()
+    _model_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embedding")
+
+
+os.register_at_fork(after_in_child=_after_fork)
+
+
 def model():
     global _model
     if _model is None:

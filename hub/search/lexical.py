@@ -94,41 +94,49 @@ def ranked(terms: list[str], *, limit: int, kinds: list[str] | None = None,
         return [(row[0], float(row[1])) for row in cursor.fetchall()]
 
 
-def _use_estimates(cursor, documents: int) -> bool:
-    """Whether to take common words' counts from PostgreSQL's statistics: only on an index
-    large enough for counting to cost (beyond SELECTIVE_DF documents), and only when the
-    statistics were gathered at about its present size. After a large import or deletion,
-    until ANALYZE runs again (autovacuum, or ``search_reindex``), they describe another
-    index, and could make a rare word look common."""
-    if documents <= SELECTIVE_DF:
-        return False
+def _statistics(cursor, documents: int) -> tuple[bool, float]:
+    """Whether PostgreSQL's statistics describe the index as it is (gathered at about its
+    present size), and by how much to scale their estimates to its present size. After a
+    large import or deletion, until ANALYZE runs again (autovacuum, or ``search_reindex``),
+    they describe another index, and could make a rare word look common."""
     cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'search_document'::regclass")
     estimated = float(cursor.fetchone()[0])
-    return 0.8 * documents <= estimated <= 1.25 * documents
+    if estimated <= 0:
+        return False, 0.0
+    return 0.8 * documents <= estimated <= 1.25 * documents, documents / estimated
 
 
-def _published_count(cursor, vendor: str, term: str, *, estimates: bool) -> int:
-    """How many published documents contain the term."""
+def _estimate(cursor, sql: str, term: str) -> int:
+    """The planner's estimate: a common word is in its statistics (the column's most common
+    elements, kept by ANALYZE)."""
+    cursor.execute("EXPLAIN (FORMAT JSON) SELECT 1 " + sql, [term])  # noqa: S608
+    plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def _published_count(cursor, vendor: str, term: str, *, fresh: bool = True,
+                     scale: float = 0.0) -> int:
+    """How many published documents contain the term. On PostgreSQL, with ``fresh``
+    statistics, a common word's count is the planner's estimate (counting it exactly would
+    read most of the table: 150 ms at 100k); otherwise rare words are counted exactly and a
+    common one's estimate is scaled to the index's present size (``scale``)."""
     if vendor == "postgresql":
         sql = ("FROM search_document WHERE search_vector @@ to_tsquery('english', %s) "
                "AND published")
-        if estimates:
-            # A common word is in the planner's statistics (most common elements of the
-            # column, kept by ANALYZE): its estimate is close, and counting it exactly would
-            # read most of the table (150 ms at 100k).
-            cursor.execute("EXPLAIN (FORMAT JSON) SELECT 1 " + sql, [term])  # noqa: S608
-            plan = cursor.fetchone()[0]
-            plan = json.loads(plan) if isinstance(plan, str) else plan
-            estimate = int(plan[0]["Plan"]["Plan Rows"])
+        if fresh:
+            estimate = _estimate(cursor, sql, term)
             if estimate > SELECTIVE_DF:
                 return estimate
             cursor.execute("SELECT count(*) " + sql, [term])  # noqa: S608
             return int(cursor.fetchone()[0])
-        # Counted through the GIN index instead, up to just past SELECTIVE_DF: rare words
-        # exactly.
+        # Counted through the GIN index, up to just past SELECTIVE_DF: rare words exactly.
         cursor.execute(f"SELECT count(*) FROM (SELECT 1 {sql} LIMIT %s) AS matches",  # noqa: S608
                        [term, SELECTIVE_DF + 1])
-        return int(cursor.fetchone()[0])
+        counted = int(cursor.fetchone()[0])
+        if counted <= SELECTIVE_DF or not scale:
+            return counted
+        return max(counted, round(_estimate(cursor, sql, term) * scale))
     # The published-only FTS5 table counts its own matches, without reading the documents.
     cursor.execute("SELECT count(*) FROM search_public_fts WHERE search_public_fts MATCH %s",
                    [f'"{term}"'])
@@ -165,12 +173,16 @@ def frequencies(terms: list[str], *, token: str, documents: int,
     missing = [term for term in terms if term not in counts]
     with connection.cursor() as cursor:
         if missing:
-            estimates = vendor == "postgresql" and _use_estimates(cursor, documents)
-            fresh = {term: _published_count(cursor, vendor, term, estimates=estimates)
-                     for term in missing}
-            cache.set_many({keys[term]: count for term, count in fresh.items()},
-                           FREQUENCY_CACHE_SECONDS)
-            counts.update(fresh)
+            fresh, scale = True, 0.0
+            if vendor == "postgresql":
+                fresh, scale = (_statistics(cursor, documents) if documents > SELECTIVE_DF
+                                else (False, 0.0))  # a small index: counting costs little
+            counted = {term: _published_count(cursor, vendor, term, fresh=fresh, scale=scale)
+                       for term in missing}
+            # Scaled estimates are remembered only until ANALYZE may have run.
+            seconds = FREQUENCY_CACHE_SECONDS if fresh or documents <= SELECTIVE_DF else 60
+            cache.set_many({keys[term]: count for term, count in counted.items()}, seconds)
+            counts.update(counted)
         if extra_visible:
             for term in terms:
                 counts[term] += _count_among(cursor, vendor, term, list(extra_visible))

@@ -10,6 +10,7 @@ win ("South African" is South Africa, not Africa); acronyms count only in capita
 "us")."""
 
 import re
+import unicodedata
 from functools import cache, lru_cache
 
 # UN M49 sub-regions (ISO 3166 alpha-2 codes).
@@ -149,21 +150,34 @@ ADJECTIVES = {
 }
 
 
+# Forms that are also everyday English words ("polish the form", "cold turkey", "china
+# plates"): they name a place only when written with a capital.
+EVERYDAY_WORDS = frozenset(
+    "polish turkey china jordan guinea jersey kiwi swede finn chad georgia georgian niger "
+    "mali".split())
+
+
+def _plain(text: str) -> str:
+    """Accents and compatibility forms folded away ("Côte" → "Cote", "İ" → "I"), case kept."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
 def _is_acronym(form: str) -> bool:
     return form.replace(".", "").isupper() and len(form) <= 5
 
 
 @cache
 def _forms() -> tuple[dict[str, frozenset[str]], re.Pattern, re.Pattern]:
-    """Every form → its countries, and two patterns (capitals-only acronyms; the rest in any
-    case) trying longer forms first."""
+    """Every form → its countries (acronyms as written, the rest folded to plain lower case),
+    and two patterns, acronyms and the rest, trying longer forms first."""
     from django.utils import translation
     from django_countries import countries
 
     forms: dict[str, frozenset[str]] = {}
 
     def add(form: str, codes) -> None:
-        key = form if _is_acronym(form) else form.lower()
+        key = _plain(form) if _is_acronym(form) else _plain(form).lower()
         forms[key] = forms.get(key, frozenset()) | frozenset(codes)
 
     for group, written in GROUP_FORMS.items():
@@ -179,22 +193,32 @@ def _forms() -> tuple[dict[str, frozenset[str]], re.Pattern, re.Pattern]:
             for form in written.split("|"):
                 add(form, {code})
 
-    def pattern(keys, flags) -> re.Pattern:
+    def pattern(keys) -> re.Pattern:
         alternatives = "|".join(re.escape(key) for key in sorted(keys, key=len, reverse=True))
-        return re.compile(rf"(?<![\w-])(?:{alternatives})s?(?![\w-])", flags)
+        return re.compile(rf"(?<!\w)(?:{alternatives})s?(?!\w)")
 
     acronyms = [key for key in forms if _is_acronym(key)]
-    words = [key for key in forms if not _is_acronym(key)]
-    return forms, pattern(acronyms, 0), pattern(words, re.IGNORECASE)
+    return forms, pattern(acronyms), pattern([key for key in forms if key not in acronyms])
 
 
 @lru_cache(maxsize=4096)
 def countries_in(text: str) -> frozenset[str]:
     """The ISO codes of the countries, regions and groupings ``text`` names."""
     forms, acronyms, words = _forms()
+    plain = _plain(text)
     found: set[str] = set()
-    for pattern, rest in ((acronyms, text), (words, acronyms.sub(" ", text))):
-        for match in pattern.finditer(rest):
-            form = match.group(0) if pattern is acronyms else match.group(0).lower()
-            found |= forms.get(form) or forms[form[:-1]]  # or its plural
+    # Acronyms count in capitals, but not in a query written all in capitals ("HELP US").
+    shouting = not any(char.islower() for char in plain) and len(plain.split()) > 1
+    if not shouting:
+        for match in acronyms.finditer(plain):
+            found |= forms.get(match.group(0)) or forms.get(match.group(0)[:-1], frozenset())
+        plain = acronyms.sub(lambda match: " " * len(match.group(0)), plain)
+    lowered = plain.lower()
+    for match in words.finditer(lowered):
+        form = match.group(0)
+        key = form if form in forms else form[:-1]  # or its plural
+        if key in EVERYDAY_WORDS and (len(lowered) != len(plain)
+                                      or not plain[match.start()].isupper()):
+            continue
+        found |= forms.get(key, frozenset())
     return frozenset(found)

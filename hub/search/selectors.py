@@ -28,6 +28,7 @@ they may not open never reach results, counts, facets, snippets or similar panel
 """
 
 import math
+import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -65,6 +66,14 @@ FACET_POOL = 20     # with facets chosen, lexical hits are filtered from POOL ×
 # The semantic leg (embed the query, multiply, take the nearest) touches no database, so it
 # runs here while the request's own thread asks the database for the lexical leg.
 _semantic_legs = ThreadPoolExecutor(max_workers=4, thread_name_prefix="semantic-leg")
+
+
+def _after_fork() -> None:
+    global _semantic_legs
+    _semantic_legs = ThreadPoolExecutor(max_workers=4, thread_name_prefix="semantic-leg")
+
+
+os.register_at_fork(after_in_child=_after_fork)
 
 
 @dataclass
@@ -159,7 +168,9 @@ def search(query: str, *, user, kinds: list[str] | None = None,
     if not query:
         return results
     snapshot = index.snapshot()
-    extra_rows = _visibility(snapshot, user, kinds)
+    # Of every kind, whatever kinds were asked for: word counts and neighbours are properties
+    # of the whole index the person may see, and must not change with a filter.
+    extra_rows = _visibility(snapshot, user, None)
     results.hits, results.coverage, results.closest = _rank(
         query, results.terms, snapshot, extra_rows, kinds=kinds, facets=facets, method=method)
     if with_facets:
@@ -181,28 +192,37 @@ class _Semantic:
 
 def _semantic(query: str, snapshot: Snapshot, mask: np.ndarray,
               visible: np.ndarray) -> _Semantic:
-    vector = embed_query_soon(query)
     if not len(snapshot):
         return _Semantic(np.zeros(0), [], np.zeros(0, dtype=np.int64))
-    cosines = snapshot.matrix @ vector.result()
+    return _semantic_rows(snapshot, snapshot.matrix @ embed_query_soon(query).result(), mask,
+                          visible)
+
+
+def _semantic_rows(snapshot: Snapshot, cosines: np.ndarray, mask: np.ndarray,
+                   visible: np.ndarray) -> _Semantic:
     return _Semantic(cosines, top(cosines, mask, SEMANTIC_POOL).tolist(),
-                     top(cosines, visible, NEIGHBOURHOOD))
+                     top(cosines, visible & snapshot.present, NEIGHBOURHOOD))
 
 
 def _near(snapshot: Snapshot, semantic: _Semantic, rows: list[int]) -> dict[int, float]:
     """{row: the best cosine to the query among the row's NEIGHBOURS closest documents in the
-    query's region} (itself excluded). Only documents the person may see are neighbours, so
-    what others keep unpublished cannot move a score."""
+    query's region} (itself excluded). The region is the NEIGHBOURHOOD documents nearest the
+    query that the person may see and that have a vector: what others keep unpublished cannot
+    move a score. A row outside the region (far from the query, found by its words or a
+    filter) has no neighbours there worth the name: 0."""
+    near = dict.fromkeys(rows, 0.0)
     region = semantic.region
     count = min(NEIGHBOURS, len(region) - 1)
-    if not rows or count < 1:
-        return dict.fromkeys(rows, 0.0)
-    candidates = np.array(rows, dtype=np.int64)
+    in_region = set(region.tolist())
+    candidates = np.array([row for row in rows if row in in_region], dtype=np.int64)
+    if not len(candidates) or count < 1:
+        return near
     closeness = snapshot.matrix[candidates] @ snapshot.matrix[region].T
     closeness[candidates[:, None] == region[None, :]] = -np.inf
     neighbours = np.argpartition(-closeness, count - 1, axis=1)[:, :count]
     best = semantic.cosines[region][neighbours].max(axis=1)
-    return dict(zip(rows, best.tolist(), strict=True))
+    near.update(zip(candidates.tolist(), best.tolist(), strict=True))
+    return near
 
 
 def _rank(query, terms, snapshot, extra_rows, *, kinds, facets, method):
@@ -241,7 +261,7 @@ def _rank(query, terms, snapshot, extra_rows, *, kinds, facets, method):
                       for document_id, score in lexical_hits}
         always = set(legs.nearest[:ALWAYS_SHOWN])
         # Beyond the nearest ten, a document far in meaning stays only if it contains some
-        # of the words; it then ranks below every closer one.
+        # of the words.
         rows = [row for row in dict.fromkeys(legs.nearest + list(lexical_of))
                 if legs.cosines[row] >= MIN_COSINE or row in lexical_of or row in always]
         hybrid = method == "hybrid"

@@ -42,6 +42,7 @@ class Snapshot:
     kinds: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype="<U20"))
     published: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, DIMENSIONS), np.float32))
+    present: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # has a vector
     facets: list[dict | str] = field(default_factory=list)  # dict, or JSON text until needed
     row_of: dict[int, int] = field(default_factory=dict)
     _postings: dict | None = None
@@ -161,7 +162,7 @@ class VectorIndex:
             object_ids=np.fromiter(object_ids, dtype=np.int64, count=len(rows)),
             kinds=np.array(kinds, dtype="<U20"),
             published=np.fromiter((bool(p) for p in published), dtype=bool, count=len(rows)),
-            matrix=matrix, facets=list(facets),
+            matrix=matrix, present=matrix.any(axis=1), facets=list(facets),
             row_of=dict(zip(ids, range(len(rows)), strict=True)),
         )
 
@@ -191,7 +192,7 @@ class VectorIndex:
             matrix[index] = vector if vector is not None else 0.0
         return Snapshot(token=token, last_updated=old.last_updated, ids=ids,
                         object_ids=object_ids, kinds=kinds, published=published, matrix=matrix,
-                        facets=facets, row_of=row_of)
+                        present=matrix.any(axis=1), facets=facets, row_of=row_of)
 
     def forget(self) -> None:
         with self._lock:

@@ -23,6 +23,15 @@ from hub.search.services import index_objects
     ("Latin American participatory budgets", GROUPS["latin america"]),
     ("South African townships", {"ZA"}),                         # the longer form wins
     ("programmes in the EU", GROUPS["european union"]),
+    ("EU-funded programmes", GROUPS["european union"]),         # beside a hyphen
+    ("a UK-wide roll-out", {"GB"}),
+    ("Polish job centres", {"PL"}),                              # everyday words, capitalised
+    ("Finns and Danes", {"FI", "DK"}),                           # plurals
+    ("schools in Côte d'Ivoire", {"CI"}),                         # with or without accents
+    ("schools in Cote d'Ivoire", {"CI"}),
+    ("ruſſia", {"RU"}),                                          # compatibility forms
+    ("İndia", {"IN"}),
+    ("UK", {"GB"}),
 ])
 def test_a_query_s_places_are_read_as_countries(text, codes):
     assert countries_in(text) == frozenset(codes)
@@ -33,6 +42,9 @@ def test_a_query_s_places_are_read_as_countries(text, codes):
     "rough sleeping",
     "letters that get people to pay tax on time",
     "a eu-style form",                     # nor "eu"
+    "CAN YOU HELP US",                     # nor in a query written all in capitals
+    "polish the user interface",           # everyday words that are also places, in lower case
+    "cold turkey", "china plates", "guinea pig trials", "jersey cows", "kiwi fruit",
 ])
 def test_ordinary_words_name_no_place(text):
     assert countries_in(text) == frozenset()

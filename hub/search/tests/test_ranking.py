@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from hub.search import embedding, selectors
-from hub.search.vectors import Snapshot, top
+from hub.search.vectors import Snapshot
 
 
 def unit(*values: float) -> np.ndarray:
@@ -22,18 +22,17 @@ QUERY = unit(1, 0, 0)
 ROWS = {"A": unit(0, 1, 0), "B": unit(0.5, 1, 0), "C": unit(1, 0, 0), "D": unit(0, 1, 1)}
 
 
-def semantic(visible: list[str]):
-    snapshot = Snapshot(ids=np.arange(len(ROWS)), matrix=np.stack(list(ROWS.values())))
-    cosines = snapshot.matrix @ QUERY
-    mask = np.array([name in visible for name in ROWS])
-    legs = selectors._Semantic(cosines=cosines, nearest=top(cosines, mask, 10).tolist(),
-                               region=top(cosines, mask, selectors.NEIGHBOURHOOD))
+def semantic(visible: list[str], rows: dict[str, np.ndarray] = ROWS):
+    matrix = np.stack(list(rows.values()))
+    snapshot = Snapshot(ids=np.arange(len(rows)), matrix=matrix, present=matrix.any(axis=1))
+    mask = np.array([name in visible for name in rows])
+    legs = selectors._semantic_rows(snapshot, snapshot.matrix @ QUERY, mask, mask)
     return snapshot, legs
 
 
-def near(visible: list[str], of: str) -> float:
-    snapshot, legs = semantic(visible)
-    row = list(ROWS).index(of)
+def near(visible: list[str], of: str, rows: dict[str, np.ndarray] = ROWS) -> float:
+    snapshot, legs = semantic(visible, rows)
+    row = list(rows).index(of)
     return selectors._near(snapshot, legs, [row])[row]
 
 
@@ -63,6 +62,19 @@ def test_near_is_the_best_query_closeness_among_the_neighbours(monkeypatch):
 
 def test_a_lone_document_has_no_neighbours():
     assert near(["A"], of="A") == 0.0
+
+
+def test_a_document_without_a_vector_has_no_neighbours_and_is_nobody_s(one_neighbour):
+    rows = {**ROWS, "E": np.zeros(3, dtype=np.float32)}
+    assert near(list(rows), of="E", rows=rows) == 0.0
+    assert near(list(rows), of="A", rows=rows) == pytest.approx(float(ROWS["B"] @ QUERY))
+
+
+def test_a_document_outside_the_query_s_region_has_no_neighbours(monkeypatch, one_neighbour):
+    # The region is the two documents nearest the query (C, then B): A is outside it.
+    monkeypatch.setattr(selectors, "NEIGHBOURHOOD", 2)
+    assert near(["A", "B", "C", "D"], of="A") == 0.0
+    assert near(["A", "B", "C", "D"], of="B") == pytest.approx(1.0)  # its neighbour: C
 
 
 def test_queries_embedded_from_many_threads_at_once_get_the_vectors_of_one_at_a_time():
