@@ -7,7 +7,7 @@ General reference data only, never words taken from particular queries: every co
 countries, the UN M49 continents and sub-regions, and the groupings public servants use
 (European Union, Nordic, Baltic, Balkans, Benelux, Latin America, Middle East…). Longer forms
 win ("South African" is South Africa, not Africa); acronyms count only in capitals ("US", not
-"us")."""
+"us"), and everyday words that are also places only with a capital ("Polish", not "polish")."""
 
 import re
 import unicodedata
