@@ -51,6 +51,10 @@ class SearchOut(Schema):
     facets: dict[str, list[FacetValueOut]] = Field(
         description="For each facet (kind, challenge_area, country, evidence_level, year, "
                     "sector, entry_type), how many results have each value")
+    places: list[str] = Field(
+        description="ISO 3166 codes of the countries the query names, itself or by region "
+                    "(\"Nordic\", \"Asian\"); results from there rank a little higher, and "
+                    "`country=` keeps only them")
 
 
 def _result(hit: selectors.Hit) -> dict:
@@ -108,7 +112,7 @@ def search(
                           best_score=results.best_score)
     return {"count": results.count,
             "results": [_result(hit) for hit in results.hits[offset:offset + limit]],
-            "facets": results.facets}
+            "facets": results.facets, "places": sorted(results.places)}
 
 
 # No control characters, and at least two words.

@@ -103,6 +103,7 @@ class Results:
     hits: list[Hit] = field(default_factory=list)
     coverage: float = 0.0
     closest: float = 0.0  # the best cosine plus lexical boost: how close by its own text
+    places: frozenset[str] = frozenset()  # ISO codes of the places the query names
     facets: dict[str, list[dict]] = field(default_factory=dict)
 
     @property
@@ -164,7 +165,8 @@ def search(query: str, *, user, kinds: list[str] | None = None,
     each. ``with_facets``: also count, for each facet value, the results that have it
     (counted without the chosen facets, so people can see what another choice would give)."""
     query = normalise_query(query)
-    results = Results(query=query, terms=query_terms(query), method=method)
+    results = Results(query=query, terms=query_terms(query), method=method,
+                      places=places.countries_in(query) if method == "hybrid" else frozenset())
     if not query:
         return results
     snapshot = index.snapshot()
@@ -266,7 +268,7 @@ def _rank(query, terms, snapshot, extra_rows, *, kinds, facets, method):
                 if legs.cosines[row] >= MIN_COSINE or row in lexical_of or row in always]
         hybrid = method == "hybrid"
         near = _near(snapshot, legs, rows) if hybrid else dict.fromkeys(rows, 0.0)
-        named = places.countries_in(query) if hybrid else frozenset()
+        named = places.countries_in(query) if hybrid else frozenset()  # cached
         for row in rows:
             cosine, lex = float(legs.cosines[row]), lexical_of.get(row, 0.0)
             direct = cosine + boost * lex

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from hub.core.csv_export import csv_response
 from hub.core.permissions import require_perm
-from hub.search import registry, selectors
+from hub.search import places, registry, selectors
 from hub.search.forms import SearchForm, SimilarForm, UnansweredStatusForm
 from hub.search.models import UnansweredQuery
 from hub.search.services import record_unanswered, unanswered_close
@@ -70,8 +70,29 @@ def search(request: HttpRequest) -> HttpResponse:
         groups.append({"name": name, "label": label, "values": shown, "picked": picked,
                        "more": len(values) - len(shown)})
     context.update({"query": query, "results": results, "page_obj": page,
-                    "facet_groups": groups, "chosen": selected})
+                    "facet_groups": groups, "chosen": selected,
+                    "only_there": _only_there(request, results, chosen)})
     return render(request, "search/results.html", context)
+
+
+def _only_there(request: HttpRequest, results: selectors.Results,
+                chosen: dict[str, list[str]]) -> dict | None:
+    """When the query names places and some results are from there: a link that keeps only
+    those ({"href", "names", "count"}). Places lift results from there a little; this is the
+    way to see nothing else."""
+    if not results.places or chosen.get("country"):
+        return None
+    there = [row for row in results.facets.get("country", [])
+             if ({row["value"]} if len(row["value"]) == 2 else places.countries_in(row["value"]))
+             & results.places]
+    if not there:
+        return None
+    parameters = request.GET.copy()
+    parameters.setlist("country", [row["value"] for row in there])
+    parameters.pop("page", None)
+    names = [row["label"] for row in there]
+    return {"href": "?" + parameters.urlencode(), "count": sum(row["count"] for row in there),
+            "names": names if len(names) <= 4 else [*names[:3], f"{len(names) - 3} more"]}
 
 
 @require_GET

@@ -60,6 +60,19 @@ def test_search_answers_in_the_documented_shape(client, real_cases):
     assert body["results"][0]["source_id"] == "c138"  # SMS reminders of missed appointments
 
 
+def test_search_says_which_places_the_query_names_and_country_keeps_only_them(
+        client, real_cases):
+    body = ok(client.get(SEARCH, {"q": "e-government in the Baltic states"}))
+    assert body["places"] == ["EE", "LT", "LV"]
+    assert ok(client.get(SEARCH, {"q": GOOD_QUERY}))["places"] == []
+    only = ok(client.get(SEARCH, {"q": "e-government in the Baltic states",
+                                  "country": body["places"]}))
+    assert only["count"] >= 1
+    assert {row["source_id"] for row in only["results"]} <= {
+        case.source_id for case in real_cases.values()
+        if {country.code for country in case.countries} & {"EE", "LT", "LV"}}
+
+
 def test_results_are_best_first(client, real_cases):
     for query in (GOOD_QUERY, "letters that get people to pay tax on time", "housing"):
         for method in ("hybrid", "lexical", "semantic"):

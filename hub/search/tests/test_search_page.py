@@ -98,3 +98,27 @@ def test_generate_bench_data_adds_published_searchable_documents():
     assert selectors.search(word, user=None, method="lexical").count >= 1
     call_command("generate_bench_data", clear=True, stdout=io.StringIO())
     assert not Document.objects.filter(source_id__startswith="bench-").exists()
+
+
+def test_a_query_naming_places_offers_to_show_only_the_results_from_there(client):
+    from hub.library.models import Status
+
+    summary = "Citizens file their tax return online in minutes with a pre-filled form."
+    entries = {code: EntryFactory(title=f"Pre-filled online tax returns ({code})",
+                                  summary=summary, countries=[code], country_text="",
+                                  status=Status.PUBLISHED)
+               for code in ("SE", "FI", "GB")}
+    index_objects("case", [entry.pk for entry in entries.values()])
+
+    page = client.get("/search/", {"q": "online tax returns in Nordic countries"})
+    link = page.context["only_there"]
+    assert link["count"] == 2 and sorted(link["names"]) == ["Finland", "Sweden"]
+    assert "Show only the 2 results from" in page.content.decode()
+    only = client.get("/search/" + link["href"])
+    assert sorted(hit.document.object_id for hit in only.context["page_obj"]) == sorted(
+        [entries["SE"].pk, entries["FI"].pk])
+    assert only.context["only_there"] is None  # the filter is on: nothing more to offer
+
+    plain = client.get("/search/", {"q": "online tax returns"})
+    assert plain.context["only_there"] is None
+    assert 'id="only-there"' not in plain.content.decode()
