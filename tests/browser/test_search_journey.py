@@ -1,6 +1,7 @@
 """Search in a real browser, on the 149 real cases: a visitor asks the header's search box a
 question in their own words, narrows the results by country and opens the best one, whose
-page lists similar entries; a practitioner writing a new entry sees the closest existing ones
+page lists similar entries, then keeps only the results from the region a question names; a
+practitioner writing a new entry sees the closest existing ones
 (live with JavaScript, and through the "Check for similar entries" button without it); a
 curator reads the questions the hub could not answer. axe-core checks every page."""
 
@@ -51,6 +52,16 @@ def test_a_question_in_plain_words_finds_the_real_case(visit, real_cases):
     visit.check("entry")
     similar = page.locator("h2", has_text="Similar entries")
     assert similar.is_visible()
+
+    # A question that names a region offers to keep only the results from there.
+    visit.goto("/search/?q=e-government+in+the+Baltic+states")
+    offer = page.locator("#only-there a")
+    assert "Estonia" in offer.inner_text()
+    offer.click()
+    visit.check("results-baltic")
+    captions = page.locator(".hub-search-result .hub-meta").all_inner_texts()
+    assert captions and all(any(name in caption for name in ("Estonia", "Latvia", "Lithuania"))
+                            for caption in captions)
 
     # Nothing answers nonsense: the page says so and offers help.
     visit.goto(f"/search/?q={NONSENSE.replace(' ', '+')}")
