@@ -79,19 +79,36 @@ def ranked(terms: list[str], *, limit: int, kinds: list[str] | None = None,
                 [" | ".join(terms), *params, limit],
             )
         else:
-            # FTS5 ranks its own matches without reading the documents' rows (half the time
-            # at 100k); who may see what is applied by the caller, from the in-memory
-            # snapshot, so more are fetched than asked for.
-            # People who may see nothing unpublished search the published-only table, so
-            # that BM25's corpus statistics cannot carry anything from hidden drafts.
-            table = "search_document_fts" if extra_visible else "search_public_fts"
-            cursor.execute(
-                f"""SELECT rowid, -bm25({table}, {FTS5_WEIGHTS}) AS lex
-                    FROM {table} WHERE {table} MATCH %s
-                    ORDER BY bm25({table}, {FTS5_WEIGHTS}), rowid LIMIT %s""",  # noqa: S608
-                [" OR ".join(f'"{term}"' for term in terms), limit * SQLITE_OVERFETCH],
-            )
+            return _ranked_sqlite(cursor, terms, limit * SQLITE_OVERFETCH, list(extra_visible))
         return [(row[0], float(row[1])) for row in cursor.fetchall()]
+
+
+def _ranked_sqlite(cursor, terms: list[str], limit: int,
+                   extra_visible: list[int]) -> list[tuple[int, float]]:
+    """FTS5 ranks its own matches without reading the documents' rows (half the time at 100k);
+    who may see what is applied by the caller, from the in-memory snapshot, so more are
+    fetched than asked for. Published documents are ranked from the published-only table, so
+    that BM25's corpus statistics carry nothing from anyone's unpublished work and a published
+    document scores the same for everyone; the unpublished documents this person may see are
+    ranked from the table of everything, restricted to them, and merged in."""
+    match = " OR ".join(f'"{term}"' for term in terms)
+    cursor.execute(
+        f"""SELECT rowid, -bm25(search_public_fts, {FTS5_WEIGHTS}) AS lex
+            FROM search_public_fts WHERE search_public_fts MATCH %s
+            ORDER BY bm25(search_public_fts, {FTS5_WEIGHTS}), rowid LIMIT %s""",  # noqa: S608
+        [match, limit])
+    hits = {row[0]: float(row[1]) for row in cursor.fetchall()}
+    if extra_visible:
+        cursor.execute(
+            f"""SELECT rowid, -bm25(search_document_fts, {FTS5_WEIGHTS}) AS lex
+                FROM search_document_fts WHERE search_document_fts MATCH %s
+                     AND rowid IN (SELECT value FROM json_each(%s))
+                ORDER BY bm25(search_document_fts, {FTS5_WEIGHTS}), rowid
+                LIMIT %s""",  # noqa: S608
+            [match, json.dumps(extra_visible), limit])
+        for document_id, score in cursor.fetchall():
+            hits.setdefault(document_id, float(score))
+    return sorted(hits.items(), key=lambda hit: (-hit[1], hit[0]))[:limit]
 
 
 def _statistics(cursor, documents: int) -> tuple[bool, float]:

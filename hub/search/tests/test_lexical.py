@@ -43,3 +43,23 @@ def test_a_word_made_rare_by_a_large_deletion_is_counted_exactly_before_statisti
     Document.objects.filter(title__startswith="Zephyr").exclude(
         object_id__in=[900_000, 900_001]).delete()
     assert count("zephyr", "after") == 2
+
+
+def test_a_published_document_scores_the_same_for_everyone_and_others_drafts_never_come_back():
+    def document(object_id, title, *, published):
+        return Document.objects.create(kind="case", object_id=object_id, url=f"/x/{object_id}/",
+                                       title=title, body=title, published=published)
+
+    shown = document(1, "Rooftop beekeeping at the town hall", published=True)
+    document(2, "Allotments for council tenants", published=True)
+    document(3, "Beekeeping beekeeping beekeeping: bees in every park", published=False)
+    own_draft = document(4, "Beekeeping lessons in primary schools", published=False)
+
+    def scores(extra_visible):
+        return dict(lexical.ranked(["beekeeping"], limit=10, extra_visible=extra_visible))
+
+    everyone = scores([])
+    author = scores([own_draft.pk])
+    assert set(everyone) == {shown.pk}
+    assert set(author) == {shown.pk, own_draft.pk}  # someone else's draft is not returned
+    assert author[shown.pk] == pytest.approx(everyone[shown.pk], abs=1e-12)
