@@ -53,7 +53,7 @@ BETA = 0.1          # …to at most this, in cosine units…
 BETA_ALL_WORDS = 0.3  # …or this when one document has every word of the query (a name)
 MIN_COSINE = 0.15   # below this a document is not about the query at all…
 ALWAYS_SHOWN = 10   # …but the ten nearest are always shown (marked as poor answers when far)
-POOR_SCORE = 0.35   # a best score below this is a poor answer (recorded as demand)
+POOR_SCORE = 0.35   # nothing this close by its own text: a poor answer (recorded as demand)
 # "Similar" panels show nothing less close than this. Two whole documents share their
 # structure ("Country: … Challenge area: …"), so they need to be closer than a short text
 # and a document: among the 149 real cases the nearest neighbour's median cosine is 0.47.
