@@ -222,3 +222,12 @@ def countries_in(text: str) -> frozenset[str]:
             continue
         found |= forms.get(key, frozenset())
     return frozenset(found)
+
+
+def of_values(values) -> frozenset[str]:
+    """The ISO codes a document's "country" facet values stand for: codes themselves, or a
+    place in words ("Latin America (multi-country)")."""
+    codes: set[str] = set()
+    for value in map(str, values or ()):
+        codes |= {value} if len(value) == 2 and value.isupper() else countries_in(value)
+    return frozenset(codes)

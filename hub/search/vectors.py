@@ -17,9 +17,9 @@ import numpy as np
 from django.db import connection
 from django.db.models import Count, Max, Sum
 
+from hub.search import places
 from hub.search.embedding import DIMENSIONS, from_bytes
 from hub.search.models import Document, IndexState
-from hub.search.places import countries_in
 
 
 def bump() -> None:
@@ -66,16 +66,11 @@ class Snapshot:
         return self._postings
 
     def countries(self, row: int) -> frozenset[str]:
-        """The ISO codes of the places a row's "country" facet names: codes, or a place in
-        words ("Latin America (multi-country)")."""
+        """The ISO codes of the places a row's "country" facet names."""
         facets = self.facets[row]
         if isinstance(facets, str):
             facets = json.loads(facets)
-        codes: set[str] = set()
-        for value in (facets or {}).get("country", []):
-            value = str(value)
-            codes |= {value} if len(value) == 2 and value.isupper() else countries_in(value)
-        return frozenset(codes)
+        return places.of_values((facets or {}).get("country"))
 
     def rows_for(self, kind: str, object_ids) -> np.ndarray:
         mask = (self.kinds == kind) & np.isin(self.object_ids, np.fromiter(object_ids, np.int64))

@@ -83,15 +83,17 @@ def _only_there(request: HttpRequest, results: selectors.Results,
     if not results.places or chosen.get("country"):
         return None
     there = [row for row in results.facets.get("country", [])
-             if ({row["value"]} if len(row["value"]) == 2 else places.countries_in(row["value"]))
-             & results.places]
+             if places.of_values([row["value"]]) & results.places]
     if not there:
         return None
     parameters = request.GET.copy()
     parameters.setlist("country", [row["value"] for row in there])
     parameters.pop("page", None)
     names = [row["label"] for row in there]
-    return {"href": "?" + parameters.urlencode(), "count": sum(row["count"] for row in there),
+    count = sum(1 for hit in results.hits
+                if places.of_values((hit.document.facets or {}).get("country"))
+                & results.places)
+    return {"href": "?" + parameters.urlencode(), "count": count,
             "names": names if len(names) <= 4 else [*names[:3], f"{len(names) - 3} more"]}
 
 
