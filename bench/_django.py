@@ -1,6 +1,7 @@
 """What every benchmark does first: make the project importable, choose its own database
 (a temp SQLite file by default, ``BENCH_DATABASE_URL`` for another) and start Django.
-The scripts import it before anything of Django's: ``from _django import ROOT, DB_FILE``."""
+The scripts import it before anything of Django's: ``from _django import ROOT, start``;
+``fresh_database_with_real_cases`` gives each the same starting point."""
 
 import os
 import sys
@@ -22,3 +23,25 @@ def start(name: str) -> Path:
 
     django.setup()
     return db_file
+
+
+def fresh_database_with_real_cases(db_file: Path) -> float:
+    """An empty, migrated database (the SQLite file is made anew; on another database the
+    synthetic "bench-" entries a previous run left are deleted), then the 149 real cases of
+    data/cases.jsonl imported and embedded; returns the import's seconds."""
+    import io
+    import time
+
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    if connection.vendor == "sqlite" and "BENCH_DATABASE_URL" not in os.environ:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db_file}{suffix}").unlink(missing_ok=True)
+    call_command("migrate", verbosity=0)
+    call_command("generate_bench_data", clear=True, stdout=io.StringIO())
+    started = time.monotonic()
+    call_command("import_cases", str(ROOT / "data" / "cases.jsonl"), stdout=io.StringIO())
+    return time.monotonic() - started

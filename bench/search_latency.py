@@ -34,15 +34,17 @@ import statistics
 import sys
 import time
 from collections import defaultdict
-from pathlib import Path
 
-from _django import ROOT, start  # sets up Django before anything of it is imported
+from _django import (  # sets up Django before anything of it is imported
+    ROOT,
+    fresh_database_with_real_cases,
+    start,
+)
 
 _db_file = start("search-latency")
 
 import json  # noqa: E402
 
-from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -295,16 +297,9 @@ def report(results: list[dict]) -> None:
 
 
 def main() -> None:
-    settings.ALLOWED_HOSTS = ["testserver"]
     wanted = sizes()
-    if connection.vendor == "sqlite" and "BENCH_DATABASE_URL" not in os.environ:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{_db_file}{suffix}").unlink(missing_ok=True)
-    call_command("migrate", verbosity=0)
-    call_command("generate_bench_data", clear=True, stdout=io.StringIO())
-    started = time.monotonic()
-    call_command("import_cases", str(ROOT / "data" / "cases.jsonl"), stdout=io.StringIO())
-    print(f"Imported the 149 real cases in {time.monotonic() - started:.0f} s "
+    imported = fresh_database_with_real_cases(_db_file)
+    print(f"Imported the 149 real cases in {imported:.0f} s "
           f"(on {connection.vendor}); sizes {', '.join(f'{size:,}' for size in wanted)}",
           flush=True)
 

@@ -19,20 +19,19 @@ the cases: a sanity check, not evidence). `--perquery` adds each query's hybrid 
 Prints tables; not a test, nothing is asserted.
 """
 
-import io
 import json
 import math
-import os
 import sys
-import time
 from pathlib import Path
 
-from _django import ROOT, start  # sets up Django before anything of it is imported
+from _django import (  # sets up Django before anything of it is imported
+    ROOT,
+    fresh_database_with_real_cases,
+    start,
+)
 
 _db_file = start("search-relevance")
 
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
@@ -134,16 +133,8 @@ def per_query(title: str, queries: list[dict], rows: dict[str, list[dict]]) -> N
 
 def main() -> None:
     show_per_query = "--perquery" in sys.argv[1:]
-    settings.ALLOWED_HOSTS = ["testserver"]
-    if connection.vendor == "sqlite" and "BENCH_DATABASE_URL" not in os.environ:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{_db_file}{suffix}").unlink(missing_ok=True)
-    call_command("migrate", verbosity=0)
-    # A database that search_latency.py used holds synthetic entries: not what is measured here.
-    call_command("generate_bench_data", clear=True, stdout=io.StringIO())
-    started = time.monotonic()
-    call_command("import_cases", str(ROOT / "data" / "cases.jsonl"), stdout=io.StringIO())
-    imported = time.monotonic() - started
+    # A database that search_latency.py used holds synthetic entries: they are cleared.
+    imported = fresh_database_with_real_cases(_db_file)
 
     from hub.search.models import Document
 
