@@ -2,6 +2,7 @@
 closest of its neighbours to the query) and the query embedding that runs beside the lexical
 leg."""
 
+import os
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -85,3 +86,30 @@ def test_queries_embedded_from_many_threads_at_once_get_the_vectors_of_one_at_a_
         together = list(pool.map(embedding.embed_query, texts))
     assert np.allclose(np.stack(together), alone, atol=1e-5)
     assert embedding.embed_query_soon(texts[0]).done()  # remembered
+
+
+# Python 3.12+ warns that forking a threaded process may deadlock: that is what is tested.
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_a_forked_worker_embeds_with_threads_of_its_own():
+    # gunicorn --preload forks workers from a parent that may have used the model: the child
+    # inherits the thread pools but not their threads, and must not wait on them for ever.
+    text = "text messages that remind people of appointments"
+    expected = embedding.embed([text])[0]
+    selectors._semantic_legs.submit(int).result()  # the parent's pools have running threads
+    embedding._query_cache.clear()
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child process
+        try:
+            vector = selectors._semantic_legs.submit(embedding.embed_query, text).result(
+                timeout=60)
+            os.write(write, vector.astype("<f4").tobytes())
+        finally:
+            os._exit(0)
+    os.close(write)
+    received = b""
+    while chunk := os.read(read, 65536):
+        received += chunk
+    os.close(read)
+    os.waitpid(child, 0)
+    assert np.allclose(np.frombuffer(received, dtype="<f4"), expected, atol=1e-5)
