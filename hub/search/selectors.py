@@ -319,6 +319,28 @@ def facet_counts(hits: list[Hit], *, kinds: list[str] | None = None) -> dict[str
     return out
 
 
+@dataclass
+class NamedPlaces:
+    values: list[str]   # the "country" facet values of results from the places the query names
+    labels: list[str]
+    count: int          # how many results are from there
+
+
+def from_named_places(results: Results) -> NamedPlaces | None:
+    """The results from the places the query names, as a country filter would choose them;
+    None when it names none, or no result is from there."""
+    if not results.places:
+        return None
+    there = [row for row in results.facets.get("country", [])
+             if places.of_values([row["value"]]) & results.places]
+    if not there:
+        return None
+    count = sum(1 for hit in results.hits
+                if places.of_values((hit.document.facets or {}).get("country")) & results.places)
+    return NamedPlaces(values=[row["value"] for row in there],
+                       labels=[row["label"] for row in there], count=count)
+
+
 def facet_names() -> dict[str, str]:
     """Every facet any kind offers, with its label, in the order pages show them."""
     names = {"kind": "Kind"}

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from hub.core.csv_export import csv_response
 from hub.core.permissions import require_perm
-from hub.search import places, registry, selectors
+from hub.search import registry, selectors
 from hub.search.forms import SearchForm, SimilarForm, UnansweredStatusForm
 from hub.search.models import UnansweredQuery
 from hub.search.services import record_unanswered, unanswered_close
@@ -80,20 +80,14 @@ def _only_there(request: HttpRequest, results: selectors.Results,
     """When the query names places and some results are from there: a link that keeps only
     those ({"href", "names", "count"}). Places lift results from there a little; this is the
     way to see nothing else."""
-    if not results.places or chosen.get("country"):
-        return None
-    there = [row for row in results.facets.get("country", [])
-             if places.of_values([row["value"]]) & results.places]
-    if not there:
+    there = None if chosen.get("country") else selectors.from_named_places(results)
+    if there is None:
         return None
     parameters = request.GET.copy()
-    parameters.setlist("country", [row["value"] for row in there])
+    parameters.setlist("country", there.values)
     parameters.pop("page", None)
-    names = [row["label"] for row in there]
-    count = sum(1 for hit in results.hits
-                if places.of_values((hit.document.facets or {}).get("country"))
-                & results.places)
-    return {"href": "?" + parameters.urlencode(), "count": count,
+    names = there.labels
+    return {"href": "?" + parameters.urlencode(), "count": there.count,
             "names": names if len(names) <= 4 else [*names[:3], f"{len(names) - 3} more"]}
 
 
