@@ -111,9 +111,11 @@ def _set_relations(entry: Entry, data: EntryData) -> None:
 
 @transaction.atomic
 def entry_create(*, by, data: EntryData, status: str = Status.DRAFT,
-                 source_id: str | None = None) -> Entry:
+                 source_id: str | None = None, imported_by=None) -> Entry:
     """A practitioner or curator starts a draft. Imports (``by=None``) create entries in the
-    state they say — imported cases are published."""
+    state they say — imported cases are published — with no author; ``imported_by``, the
+    curator who uploaded the file (``None`` from the command line), is named in the audit log
+    and the history."""
     if by is not None and not by.has_perm("library.create_entry"):
         raise PermissionDenied("Only practitioners and curators can add entries to the library.")
     entry = Entry(author=by, status=status, source_id=source_id)
@@ -126,22 +128,24 @@ def entry_create(*, by, data: EntryData, status: str = Status.DRAFT,
     if status == Status.PUBLISHED:
         entry.published_at = now
     entry._change_reason = "created" if by else "imported"
-    entry._history_user = by
+    entry._history_user = by or imported_by
     entry.save()
     _set_relations(entry, data)
-    audit(actor=by, action="entry.create", target=entry, to_state=entry.status,
+    audit(actor=by or imported_by, action="entry.create", target=entry, to_state=entry.status,
           detail={"source_id": source_id} if source_id else None)
     return entry
 
 
 @transaction.atomic
-def entry_update(*, entry: Entry, by, data: EntryData, reason: str = "") -> Entry:
+def entry_update(*, entry: Entry, by, data: EntryData, reason: str = "",
+                 imported_by=None) -> Entry:
+    """``by`` edits the entry; an import passes ``by=None`` and ``imported_by`` as above."""
     _lock(entry)
     if by is not None and not by.has_perm("library.edit_entry", entry):
         raise PermissionDenied("You cannot change this entry in its current state.")
     _apply(entry, data)
     entry._change_reason = reason or "edited"
-    entry._history_user = by
+    entry._history_user = by or imported_by
     # An edit never writes the state: only the transitions below change it.
     entry.save(update_fields=[*EDITABLE_FIELDS, "updated_at"])
     _set_relations(entry, data)

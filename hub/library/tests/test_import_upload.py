@@ -54,6 +54,13 @@ def test_a_curator_uploads_a_file_and_reads_the_report(signed_in, curator,
     audit = AuditEntry.objects.get(action="library.import")
     assert audit.actor == curator and audit.target_id == str(run.pk)
     assert audit.detail["created"] == 2
+    # Each entry the file created names the curator, in the audit log and in its history,
+    # though the entry has no author.
+    created = AuditEntry.objects.filter(action="entry.create")
+    assert sorted(created.values_list("actor", flat=True)) == [curator.pk, curator.pk]
+    for entry in Entry.objects.all():
+        assert entry.author is None
+        assert entry.history.first().history_user == curator
 
     page = client.get(response["Location"]).content.decode()
     assert "Import finished" in page
@@ -144,3 +151,16 @@ def test_members_and_practitioners_cannot_import(signed_in, member, practitioner
         assert signed.post(URL, {"file": upload("c.jsonl", [case("x")])}).status_code == 403
         assert signed.get(reverse("library:import_run", args=[run.pk])).status_code == 403
     assert not Entry.objects.exists()
+
+
+def test_an_upload_that_changes_an_entry_names_the_curator_in_its_history(
+        signed_in, curator, django_capture_on_commit_callbacks):
+    client = signed_in(curator)
+    for summary in ("What was done.", "What was done, and what it achieved."):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(URL, {"file": upload("cases.jsonl", [case("u1", summary=summary)])})
+
+    entry = Entry.objects.get(source_id="u1")
+    latest = entry.history.first()
+    assert entry.summary == "What was done, and what it achieved."
+    assert (latest.history_change_reason, latest.history_user) == ("imported", curator)

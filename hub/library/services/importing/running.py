@@ -127,7 +127,8 @@ def _validate(entry: Entry, values: dict) -> None:
 
 
 def _upsert(
-    case: ParsedCase, entry: Entry | None, directory: OrganisationMatcher, *, dry_run: bool
+    case: ParsedCase, entry: Entry | None, directory: OrganisationMatcher, *, dry_run: bool,
+    by=None,
 ) -> str:
     organisations = (
         directory.match_all(case.organisation_names)
@@ -143,14 +144,15 @@ def _upsert(
             _validate(Entry(status=Status.PUBLISHED), values)
         else:
             data.organisations = data.organisations or None  # nothing to link: no query
-            entry_create(by=None, data=data, status=Status.PUBLISHED, source_id=case.source_id)
+            entry_create(by=None, data=data, status=Status.PUBLISHED,
+                         source_id=case.source_id, imported_by=by)
         return CREATED
     if _is_unchanged(entry, case, organisations):
         return UNCHANGED
     if dry_run:
         _validate(copy.copy(entry), values)
     else:
-        entry_update(entry=entry, by=None, data=data, reason="imported")
+        entry_update(entry=entry, by=None, data=data, reason="imported", imported_by=by)
     return UPDATED
 
 
@@ -188,8 +190,9 @@ def _import_cases(
 ) -> ImportReport:
     """Import every line of a JSON Lines or CSV file (see the module's description).
 
-    ``by`` is the curator who uploaded it (``None`` for the command line); the run is written
-    to the audit log once, with its counts, against ``import_run`` if there is one. A dry run
+    ``by`` is the curator who uploaded it (``None`` for the command line): named as the actor
+    of each entry's creation and in its history; the run is written to the audit log once,
+    with its counts, against ``import_run`` if there is one. A dry run
     checks every line as an import would and writes nothing. ``progress(processed, total)``
     is called after each batch of lines. Raises ``ImportFileError`` when the file cannot be
     read."""
@@ -240,7 +243,7 @@ def _import_cases(
             for number, case in cases:
                 try:
                     outcome = _upsert(
-                        case, existing.get(case.source_id), directory, dry_run=dry_run
+                        case, existing.get(case.source_id), directory, dry_run=dry_run, by=by
                     )
                 except ValidationError as error:
                     report.rejections.append((number, _validation_message(error)))
