@@ -152,3 +152,29 @@ def test_a_tag_used_only_on_unpublished_work_cannot_be_followed(signed_in, membe
     client = signed_in(member)
     assert client.post("/library/follow/", {"tag": secret.slug}).status_code == 404
     assert client.get(f"/library/feeds/tags/{secret.slug}.atom").status_code == 404
+
+
+def test_a_list_narrowed_to_one_area_or_tag_offers_to_follow_it(signed_in, member, tag):
+    client = signed_in(member)
+    area_list = client.get("/library/entries/?area=transport&sort=title").content.decode()
+    assert "Follow “Transport”" in area_list
+    # Outside the list's GET form (forms cannot nest).
+    assert area_list.index('action="/library/follow/"') \
+        < area_list.index('<form method="get" action="/library/entries/"')
+    assert 'name="next" value="/library/entries/?area=transport&amp;sort=title"' in area_list
+    tag_list = client.get(f"/library/entries/?tag={tag.slug}").content.decode()
+    assert "Follow “Data sharing”" in tag_list
+    # Several areas, or none: nothing to follow.
+    for query in ("area=transport&area=health-and-social-care", "", "q=transport"):
+        assert 'action="/library/follow/"' not in client.get(f"/library/entries/?{query}") \
+            .content.decode()
+
+
+def test_a_list_by_a_tag_of_unpublished_work_offers_nothing(signed_in, member, practitioner):
+    from hub.library.models import Status
+
+    secret = Tag.objects.create(name="Redundancies at Hartley", slug="redundancies-at-hartley")
+    EntryFactory(status=Status.DRAFT, author=practitioner).tags.add(secret)
+    page = signed_in(member).get(f"/library/entries/?tag={secret.slug}").content.decode()
+    assert "Redundancies at Hartley" not in page
+    assert 'action="/library/follow/"' not in page

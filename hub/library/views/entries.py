@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.safestring import SafeString, mark_safe
@@ -47,7 +47,8 @@ def library_home(request: HttpRequest) -> HttpResponse:
 def entry_list(request: HttpRequest) -> HttpResponse:
     form = forms.EntryFilterForm(request.GET or None,
                                  countries=selectors.country_choices(selectors.published_country_counts()))
-    entries = selectors.entry_list(filters=form.filters())
+    filters = form.filters()
+    entries = selectors.entry_list(filters=filters)
     fmt = request.GET.get("format")
     if fmt in EXPORT_FORMATS:
         # Imported here so this page works while the export helper is being written.
@@ -59,7 +60,21 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     page.object_list = selectors.with_display_fields(page.object_list)
     return render(request, "library/entry_list.html", {
         "form": form, "page_obj": page, "export_formats": EXPORT_FORMATS,
+        **_followable(filters),
     })
+
+
+def _followable(filters: selectors.EntryFilters) -> dict:
+    """A list narrowed to one tag (of published entries) or one challenge area offers to
+    follow it, as the entry pages do."""
+    if filters.tag:
+        try:
+            return {"follow_tag": selectors.get_public_tag(slug=filters.tag)}
+        except Http404:
+            return {}
+    if len(filters.areas) == 1:
+        return {"follow_area": ChallengeArea(filters.areas[0])}
+    return {}
 
 
 # --- One entry -------------------------------------------------------------------------------
