@@ -1,13 +1,16 @@
 """Keeping the index in step with the objects it describes, and recording questions the hub
 could not answer.
 
-Apps never call the index directly: saving or deleting a registered model queues its
-re-indexing after the transaction commits (``signals.py`` → ``tasks.index_documents``), so
-the embedding is computed by a background worker, not during the request. ``batch()`` makes a
+Apps never call the index directly: saving or deleting a registered model re-indexes it when
+the transaction commits. Its text, facets and visibility are written there and then (a few
+queries), so an entry archived, deleted or edited is never found as it was, even while the
+task worker is busy or down; only the embedding of a changed text waits for the background
+worker (``signals.py`` → ``tasks.index_documents``). ``batch()`` makes a
 bulk operation (an import) index everything it touched at once, before it returns.
 """
 
 import contextlib
+import logging
 import threading
 from collections.abc import Callable, Iterable
 
@@ -22,14 +25,19 @@ from hub.search.text import without_personal_data
 from hub.search.vectors import bump
 
 _pending = threading.local()
+logger = logging.getLogger(__name__)
 
 
 def index_objects(kind_name: str, object_ids: Iterable[int] | None = None, *,
                   progress: Callable[[int, int], None] | None = None,
-                  chunk: int = 256) -> dict[str, int]:
+                  chunk: int = 256, embed_texts: bool = True) -> dict[str, int]:
     """Write the documents of these objects (all of the kind when ``None``), embed the texts
     that changed, and drop documents of objects that no longer exist.
-    Returns ``{"indexed": …, "embedded": …, "removed": …}``."""
+    Returns ``{"indexed": …, "embedded": …, "removed": …}``.
+
+    With ``embed_texts=False`` nothing is embedded: a changed text keeps its old vector (and
+    old ``text_hash``, so the next full indexing embeds it) and a new document has none
+    until then; it is found by its words meanwhile."""
     kind = registry.get(kind_name)
     wanted = None if object_ids is None else sorted(set(int(pk) for pk in object_ids))
     documents = list(kind.documents(wanted))
@@ -47,7 +55,7 @@ def index_objects(kind_name: str, object_ids: Iterable[int] | None = None, *,
     total = len(documents)
     for start in range(0, total, chunk):
         part = documents[start:start + chunk]
-        embedded = _write(kind_name, part)
+        embedded = _write(kind_name, part, embed_texts=embed_texts)
         counts["indexed"] += len(part)
         counts["embedded"] += embedded
         if progress:
@@ -57,7 +65,8 @@ def index_objects(kind_name: str, object_ids: Iterable[int] | None = None, *,
     return counts
 
 
-def _write(kind_name: str, documents: list[registry.DocumentData]) -> int:
+def _write(kind_name: str, documents: list[registry.DocumentData], *,
+           embed_texts: bool = True) -> int:
     ids = [d.object_id for d in documents]
     existing = {
         document.object_id: document
@@ -74,6 +83,8 @@ def _write(kind_name: str, documents: list[registry.DocumentData]) -> int:
                if d.object_id not in existing
                or existing[d.object_id].text_hash != hashes[d.object_id]
                or d.object_id not in with_vector]
+    if not embed_texts:
+        missing = []
     vectors = dict(zip(missing, embed([texts[pk] for pk in missing]), strict=True))
     with transaction.atomic():
         for data in documents:
@@ -106,18 +117,24 @@ def remove_object(kind_name: str, object_id: int) -> None:
 
 def queue(kind_name: str, object_id: int) -> None:
     """Re-index this object once the current transaction commits: at the end of the
-    surrounding ``batch()``, or in a background task."""
+    surrounding ``batch()``; otherwise its text and visibility at once and its embedding in
+    a background task."""
     pending = getattr(_pending, "keys", None)
     if pending is not None:
         pending.setdefault(kind_name, set()).add(object_id)
         return
 
-    def enqueue() -> None:
+    def refresh_then_enqueue() -> None:
         from hub.search import tasks
 
+        try:
+            index_objects(kind_name, [object_id], embed_texts=False)
+        except Exception:  # the change is committed: the background task is the fallback
+            logger.exception("Could not refresh the search document of %s %s at once",
+                             kind_name, object_id)
         tasks.index_documents.enqueue(kind_name, [object_id])
 
-    transaction.on_commit(enqueue)
+    transaction.on_commit(refresh_then_enqueue)
 
 
 @contextlib.contextmanager

@@ -325,3 +325,56 @@ def test_vectors_held_by_another_process_follow_every_change_to_the_index(curato
     assert set(rows()) == {first.pk, third.pk}
     assert rows()[third.pk] == (
         True, from_bytes(Document.objects.get(object_id=third.pk).embedding).tobytes())
+
+
+# --- While the task worker is busy or down ---------------------------------------------------
+
+
+# The dummy backend queues tasks and never runs them: a worker that is down or far behind
+# (django_tasks forgets its backends when the setting changes).
+def test_nothing_is_found_as_it_was_once_archived_deleted_or_edited_even_with_the_worker_down(
+        practitioner, curator, member, django_capture_on_commit_callbacks, settings):
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = entry_create(by=practitioner, data=beekeeping())
+        entry_publish(entry=entry, by=curator)
+        other = EntryFactory(title="Rooftop solar panels on council offices")
+        edited = EntryFactory(title="Rooftop gardens for the Hartley redundancies")
+    for pk in (entry.pk, other.pk, edited.pk):
+        assert pk in found("rooftop council offices")
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        entry_archive(entry=entry, by=curator)
+    with django_capture_on_commit_callbacks(execute=True):
+        other.delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        entry_update(entry=edited, by=curator, data=EntryData(values={
+            "title": "Rooftop gardens on council offices"}))
+
+    for method in ("hybrid", "lexical", "semantic"):
+        for user in (VISITOR, member):
+            hits = selectors.search("rooftop council offices hartley redundancies", user=user,
+                                    method=method).hits
+            assert entry.pk not in [hit.document.object_id for hit in hits], (method, user)
+            assert other.pk not in [hit.document.object_id for hit in hits], (method, user)
+            assert all("Hartley" not in hit.document.title for hit in hits), (method, user)
+    assert Document.objects.get(object_id=edited.pk).title == "Rooftop gardens on council offices"
+    assert found("gardens", method="lexical") == [edited.pk]
+    # Only the embedding waits for the worker: the edited text still has its old vector.
+    document = Document.objects.get(object_id=edited.pk)
+    assert document.embedding and document.text_hash != ""
+
+
+def test_a_new_draft_is_found_by_its_words_before_the_worker_embeds_it(
+        practitioner, django_capture_on_commit_callbacks, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = entry_create(by=practitioner, data=beekeeping())
+    document = Document.objects.get(object_id=entry.pk)
+    assert document.embedding is None and document.published is False
+    assert found("beekeeping", user=practitioner, method="lexical") == [entry.pk]
+    assert found("beekeeping", user=practitioner) == [entry.pk]
+    assert found("beekeeping") == []
+
+    index_objects("case", [entry.pk])  # what the worker does when it gets there
+    assert Document.objects.get(object_id=entry.pk).embedding
