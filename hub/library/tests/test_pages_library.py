@@ -81,7 +81,7 @@ def test_the_home_page_browses_by_area_kind_evidence_and_country(client, library
                                          "A national innovation fund", "Tax letters trial",
                                          "Night buses from phone data"]
     assert "Starter pack" in body
-    assert 'action="/library/entries/"' in body and 'name="q"' in body
+    assert 'action="/search/" role="search"' in body and 'name="q"' in body
     assert "Add an entry" not in body
 
 

@@ -122,3 +122,18 @@ def test_a_query_naming_places_offers_to_show_only_the_results_from_there(client
     plain = client.get("/search/", {"q": "online tax returns"})
     assert plain.context["only_there"] is None
     assert 'id="only-there"' not in plain.content.decode()
+
+
+def test_the_has_anyone_tried_this_boxes_search_by_meaning(client):
+    """The home page's and the library's main box lead to the hub's search, not to the list
+    that matches words only; that list, when it finds nothing, offers the search."""
+    import re
+
+    for page in ("/", "/library/"):
+        html = client.get(page).content.decode()
+        form = re.search(r'<form method="get" action="([^"]+)" role="search"[^>]*>\s*'
+                         r'<div class="govuk-form-group">\s*<label[^>]*>Has anyone tried this',
+                         html)
+        assert form and form.group(1) == "/search/", page
+    empty = client.get("/library/entries/?q=missing+hospital+appointments").content.decode()
+    assert 'href="/search/?q=missing%20hospital%20appointments"' in empty
