@@ -50,7 +50,8 @@ class SearchOut(Schema):
     results: list[SearchResultOut]
     facets: dict[str, list[FacetValueOut]] = Field(
         description="For each facet (kind, challenge_area, country, evidence_level, year, "
-                    "sector, entry_type), how many results have each value")
+                    "sector, entry_type), how many results choosing each value gives: the "
+                    "results of this query with that value, other chosen facets kept")
     places: list[str] = Field(
         description="ISO 3166 codes of the countries the query names, itself or by region "
                     "(\"Nordic\", \"Asian\"); results from there rank a little higher, and "

@@ -5,6 +5,7 @@ from collections.abc import Iterable, Iterator
 
 from django_countries import countries
 
+from hub.library.forms.common import EVIDENCE_SHORT
 from hub.library.models import Entry, Status
 from hub.library.services.records import entry_country_text, entry_organisation_names
 from hub.library.taxonomy import ChallengeArea, EntryKind, EvidenceLevel, OriginSector
@@ -73,7 +74,7 @@ def visible_unpublished(user):
 LABELS = {
     "entry_type": dict(EntryKind.choices),
     "challenge_area": dict(ChallengeArea.choices),
-    "evidence_level": {str(value): f"Level {value}" for value in EvidenceLevel.values},
+    "evidence_level": {str(value): EVIDENCE_SHORT[value] for value in EvidenceLevel.values},
     "sector": dict(OriginSector.choices),
 }
 

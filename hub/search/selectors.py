@@ -160,10 +160,12 @@ def _coverage(terms: list[str], lexical_hits: list[tuple[int, float]], total: in
 def search(query: str, *, user, kinds: list[str] | None = None,
            facets: dict[str, list[str]] | None = None, method: str = "hybrid",
            with_facets: bool = False) -> Results:
-    """Every document this person may see that answers ``query``, best first (at most
-    2 × POOL). ``facets``: {"country": ["GB"], …} keeps documents with one of the values of
-    each. ``with_facets``: also count, for each facet value, the results that have it
-    (counted without the chosen facets, so people can see what another choice would give)."""
+    """The documents this person may see that answer ``query`` best, best first: at most
+    2 × POOL. ``kinds`` and ``facets`` ({"country": ["GB"], …}: one of the chosen values of
+    each facet) keep those of them that match, so a filter narrows the very results it was
+    offered on; only when none of them match are the nearest documents that do shown instead
+    (as poor answers, as a rule). ``with_facets``: for each facet value, how many results
+    would remain if it were chosen too, the other choices kept (what ticking it gives)."""
     query = normalise_query(query)
     results = Results(query=query, terms=query_terms(query), method=method,
                       places=places.countries_in(query) if method == "hybrid" else frozenset())
@@ -173,16 +175,48 @@ def search(query: str, *, user, kinds: list[str] | None = None,
     # Of every kind, whatever kinds were asked for: word counts and neighbours are properties
     # of the whole index the person may see, and must not change with a filter.
     extra_rows = _visibility(snapshot, user, None)
-    results.hits, results.coverage, results.closest = _rank(
-        query, results.terms, snapshot, extra_rows, kinds=kinds, facets=facets, method=method)
+    ordered, results.coverage, boost = _rank(query, results.terms, snapshot, extra_rows,
+                                             kinds=None, facets=None, method=method)
+    ordered = ordered[:2 * POOL]
+    chosen = {name: {str(value) for value in values}
+              for name, values in {**(facets or {}), "kind": kinds or []}.items() if values}
+    kept = [item for item in ordered if _has(snapshot, item[0], chosen)]
+    if chosen and not kept:
+        kept, _coverage_there, boost = _rank(query, results.terms, snapshot, extra_rows,
+                                             kinds=kinds, facets=facets, method=method)
+        kept = kept[:2 * POOL]
+    results.closest = max((cosine + boost * lex for _row, (_s, cosine, lex, _n) in kept),
+                          default=0.0)
+    results.hits = _hits(snapshot, kept, extra_rows)
     if with_facets:
-        everything = results.hits if not any((facets or {}).values()) else _rank(
-            query, results.terms, snapshot, extra_rows, kinds=None, facets=None,
-            method=method)[0]
-        results.facets = facet_counts(everything, kinds=kinds)
+        results.facets = _facet_counts(snapshot, [row for row, _ in ordered], chosen)
     for hit in results.hits:
         hit.terms = results.terms
     return results
+
+
+def _values(snapshot: Snapshot, row: int) -> dict[str, list]:
+    return {**snapshot.facets_at(row), "kind": [str(snapshot.kinds[row])]}
+
+
+def _has(snapshot: Snapshot, row: int, chosen: dict[str, set[str]], *,
+         but: str | None = None) -> bool:
+    """Whether a row has one of the chosen values of every chosen facet (but ``but``)."""
+    values = _values(snapshot, row)
+    return all(chosen[name] & {str(value) for value in values.get(name, ())}
+               for name in chosen if name != but)
+
+
+def _facet_counts(snapshot: Snapshot, rows: list[int],
+                  chosen: dict[str, set[str]]) -> dict[str, list[dict]]:
+    counts: dict[str, dict[str, int]] = {"kind": {}}
+    for row in rows:
+        for name, values in _values(snapshot, row).items():
+            if _has(snapshot, row, chosen, but=name):
+                by_value = counts.setdefault(name, {})
+                for value in values:
+                    by_value[str(value)] = by_value.get(str(value), 0) + 1
+    return facet_counts(counts)
 
 
 @dataclass
@@ -228,6 +262,8 @@ def _near(snapshot: Snapshot, semantic: _Semantic, rows: list[int]) -> dict[int,
 
 
 def _rank(query, terms, snapshot, extra_rows, *, kinds, facets, method):
+    """Every candidate row with its (score, cosine, lexical, near), best first; the coverage
+    of the query's words, and the lexical boost it switched on."""
     mask = snapshot.mask(kinds=kinds, extra_rows=extra_rows, facets=facets)
     visible = snapshot.mask(extra_rows=extra_rows)
     semantic = (_semantic_legs.submit(_semantic, query, snapshot, mask, visible)
@@ -249,7 +285,7 @@ def _rank(query, terms, snapshot, extra_rows, *, kinds, facets, method):
     if method == "hybrid":
         coverage = _coverage(terms, lexical_hits, int(visible.sum()), frequencies)
     scores: dict[int, tuple[float, float, float, float]] = {}  # row → score, cos, lex, near
-    closest = 0.0
+    boost = 1.0 if method == "lexical" else 0.0  # lexical: closeness is the lexical score
     best_lexical = max((score for _, score in lexical_hits), default=0.0) or 1.0
     if method == "lexical":
         for document_id, score in lexical_hits:
@@ -272,11 +308,10 @@ def _rank(query, terms, snapshot, extra_rows, *, kinds, facets, method):
         for row in rows:
             cosine, lex = float(legs.cosines[row]), lexical_of.get(row, 0.0)
             direct = cosine + boost * lex
-            closest = max(closest, direct)
             place = PLACE_BOOST if named and named & snapshot.countries(row) else 0.0
             scores[row] = (direct + NEIGHBOUR_WEIGHT * near[row] + place, cosine, lex, near[row])
     ordered = sorted(scores.items(), key=lambda item: (-item[1][0], int(snapshot.ids[item[0]])))
-    return _hits(snapshot, ordered[:2 * POOL], extra_rows), coverage, closest
+    return ordered, coverage, boost
 
 
 def _hits(snapshot: Snapshot, ordered, extra_rows) -> list[Hit]:
@@ -293,15 +328,9 @@ def _hits(snapshot: Snapshot, ordered, extra_rows) -> list[Hit]:
             if document_id in by_id]
 
 
-def facet_counts(hits: list[Hit], *, kinds: list[str] | None = None) -> dict[str, list[dict]]:
-    """{"kind": [{"value": "case", "label": "Cases", "count": 12}, …], "country": […], …}"""
-    counts: dict[str, dict[str, int]] = {"kind": {}}
-    for hit in hits:
-        counts["kind"][hit.kind] = counts["kind"].get(hit.kind, 0) + 1
-        for name, values in (hit.document.facets or {}).items():
-            for value in values:
-                counts.setdefault(name, {})[str(value)] = counts.get(name, {}).get(
-                    str(value), 0) + 1
+def facet_counts(counts: dict[str, dict[str, int]]) -> dict[str, list[dict]]:
+    """{"kind": {"case": 12}, …} → {"kind": [{"value": "case", "label": "Cases",
+    "count": 12}, …], …}: years newest first, evidence levels in order, the rest by count."""
     all_kinds = registry.kinds()
     out: dict[str, list[dict]] = {}
     for name, by_value in counts.items():
@@ -313,8 +342,12 @@ def facet_counts(hits: list[Hit], *, kinds: list[str] | None = None) -> dict[str
                 label = next((kind.facet_label(name, value) for kind in all_kinds.values()
                               if name in kind.facets), value)
             rows.append({"value": value, "label": label, "count": count})
-        order = (lambda row: -int(row["value"]) if row["value"].isdigit() else 0) \
-            if name == "year" else (lambda row: (-row["count"], row["label"]))
+        if name == "year":
+            order = lambda row: -int(row["value"]) if row["value"].isdigit() else 0  # noqa: E731
+        elif name == "evidence_level":
+            order = lambda row: row["value"]  # noqa: E731
+        else:
+            order = lambda row: (-row["count"], row["label"])  # noqa: E731
         out[name] = sorted(rows, key=order)
     return out
 

@@ -57,9 +57,14 @@ def _stem(term: str) -> str:
     return term
 
 
+_TOKEN = re.compile(r"^(\W*)(.*?)(\W*)$", re.DOTALL)
+
+
 def snippet(text: str, terms: list[str], *, words: int = 40) -> SafeString:
     """About ``words`` words of ``text`` around the densest run of matching words, each match
-    in ``<mark>``. Everything else is escaped."""
+    in ``<mark>`` (the word, not the punctuation around it). A word matches a term when they
+    share a stem ("appointment", "appointments"), not merely a beginning ("tax", "taxi").
+    Everything else is escaped."""
     tokens = text.split()
     if not tokens:
         return mark_safe("")
@@ -67,7 +72,7 @@ def snippet(text: str, terms: list[str], *, words: int = 40) -> SafeString:
 
     def matches(token: str) -> bool:
         word = re.sub(r"[^0-9a-z]", "", fold(token))
-        return bool(word) and any(word.startswith(stem) for stem in stems)
+        return bool(word) and _stem(word) in stems
 
     hits = [matches(token) for token in tokens]
     start = 0
@@ -81,7 +86,11 @@ def snippet(text: str, terms: list[str], *, words: int = 40) -> SafeString:
     window = tokens[start:start + words]
     shown = []
     for token, hit in zip(window, hits[start:start + words], strict=True):
-        shown.append(f"<mark>{escape(token)}</mark>" if hit else str(escape(token)))
+        if hit:
+            before, word, after = _TOKEN.match(token).groups()
+            shown.append(f"{escape(before)}<mark>{escape(word)}</mark>{escape(after)}")
+        else:
+            shown.append(str(escape(token)))
     prefix = "… " if start > 0 else ""
     suffix = " …" if start + words < len(tokens) else ""
     return mark_safe(prefix + " ".join(shown) + suffix)  # noqa: S308 - every word escaped

@@ -65,12 +65,16 @@ class Snapshot:
                               for name, by_value in built.items()}
         return self._postings
 
-    def countries(self, row: int) -> frozenset[str]:
-        """The ISO codes of the places a row's "country" facet names."""
+    def facets_at(self, row: int) -> dict[str, list]:
+        """A row's facets: {"country": ["GB"], …}."""
         facets = self.facets[row]
         if isinstance(facets, str):
-            facets = json.loads(facets)
-        return places.of_values((facets or {}).get("country"))
+            facets = self.facets[row] = json.loads(facets) or {}
+        return facets or {}
+
+    def countries(self, row: int) -> frozenset[str]:
+        """The ISO codes of the places a row's "country" facet names."""
+        return places.of_values(self.facets_at(row).get("country"))
 
     def rows_for(self, kind: str, object_ids) -> np.ndarray:
         mask = (self.kinds == kind) & np.isin(self.object_ids, np.fromiter(object_ids, np.int64))

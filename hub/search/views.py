@@ -68,9 +68,13 @@ def search(request: HttpRequest) -> HttpResponse:
         shown = [value for value in values
                  if value["value"] in picked or values.index(value) < SHOWN_VALUES]
         groups.append({"name": name, "label": label, "values": shown, "picked": picked,
-                       "more": len(values) - len(shown)})
+                       "more": [value for value in values if value not in shown]})
+    labels = {(name, value["value"]): value["label"]
+              for name, values in results.facets.items() for value in values}
     context.update({"query": query, "results": results, "page_obj": page,
                     "facet_groups": groups, "chosen": selected,
+                    "chosen_labels": [labels.get((name, value), value)
+                                      for name, values in selected.items() for value in values],
                     "only_there": _only_there(request, results, chosen)})
     return render(request, "search/results.html", context)
 

@@ -349,3 +349,43 @@ def signed_in_as(person):
     other = Client()
     other.force_login(person, backend="django.contrib.auth.backends.ModelBackend")
     return other
+
+
+# --- Facets: the number beside a value is what choosing it gives ------------------------------
+
+
+def facet_values(body: dict) -> list[tuple[str, str, int]]:
+    return [(name, row["value"], row["count"])
+            for name, rows in body["facets"].items() for row in rows]
+
+
+@pytest.mark.parametrize("query", [GOOD_QUERY, "letters that get people to pay tax on time",
+                                   "Asian cities traffic"])
+def test_each_facet_count_is_the_number_of_results_choosing_that_value_gives(
+        client, real_cases, query):
+    body = ok(client.get(SEARCH, {"q": query, "limit": 100}))
+    values = facet_values(body)
+    assert len(values) > 20
+    for name, value, count in values:
+        narrowed = ok(client.get(SEARCH, {"q": query, "limit": 100, name: value}))
+        assert narrowed["count"] == count, (name, value)
+        # A filter narrows the results it was offered on, in the same order.
+        shown = [row["source_id"] for row in body["results"]]
+        kept = [row["source_id"] for row in narrowed["results"]]
+        assert kept == [source_id for source_id in shown if source_id in kept], (name, value)
+
+
+def test_with_a_value_chosen_the_other_facets_count_within_it(client, real_cases):
+    query = "letters that get people to pay tax on time"
+    uk = ok(client.get(SEARCH, {"q": query, "limit": 100, "country": "GB"}))
+    # The country facet still counts every country (to change or add a choice)…
+    assert len(uk["facets"]["country"]) > 1
+    for name, value, count in facet_values(uk):
+        if name == "country":
+            continue
+        # …the others count within the United Kingdom: ticking one gives that many.
+        both = ok(client.get(SEARCH, {"q": query, "limit": 100, "country": "GB",
+                                      name: value}))
+        assert both["count"] == count, (name, value)
+    evidence = [row["value"] for row in uk["facets"].get("evidence_level", [])]
+    assert evidence == sorted(evidence)  # levels in order, not by count

@@ -137,3 +137,41 @@ def test_the_has_anyone_tried_this_boxes_search_by_meaning(client):
         assert form and form.group(1) == "/search/", page
     empty = client.get("/library/entries/?q=missing+hospital+appointments").content.decode()
     assert 'href="/search/?q=missing%20hospital%20appointments"' in empty
+
+
+def test_the_results_page_tells_where_you_are_and_lets_you_reach_every_filter(client):
+    from hub.library.models import Status
+
+    codes = ["SE", "FI", "GB", "FR", "DE", "IT", "ES", "PT", "NL", "BE", "DK", "NO", "IE",
+             "PL"]
+    entries = [EntryFactory(title=f"Pre-filled online tax returns, {code}",
+                            summary="Citizens file their tax return online in minutes.",
+                            countries=[code], country_text="", status=Status.PUBLISHED)
+               for code in codes]
+    index_objects("case", [entry.pk for entry in entries])
+
+    page = client.get("/search/", {"q": "online tax returns"})
+    html = page.content.decode()
+    assert "<title>Search results for “online tax returns” (page 1 of 2)" in html
+    assert '<a class="govuk-link" href="#results">Skip the filters' in html
+    # Every country can be chosen: those beyond the first twelve under "2 more".
+    country = next(group for group in page.context["facet_groups"]
+                   if group["name"] == "country")
+    assert len(country["values"]) == 12 and len(country["more"]) == 2
+    assert html.count('name="country" type="checkbox"') == 14
+    assert "2 more<span class=\"govuk-visually-hidden\"> country choices" in html
+
+    narrowed = client.get("/search/", {"q": "online tax returns", "country": ["PL", "IE"],
+                                       "page": 1}).content.decode()
+    assert "Only results that match your filters: Ireland, Poland" in narrowed \
+        or "Only results that match your filters: Poland, Ireland" in narrowed
+    assert '<a class="govuk-link" href="?q=online%20tax%20returns">Remove filters</a>' in narrowed
+
+
+def test_a_poor_answer_comes_with_the_help_to_ask_better(client):
+    entry = EntryFactory(title="Rooftop beekeeping", summary="Bees on council roofs.")
+    index_objects("case", [entry.pk])
+    html = client.get("/search/", {"q": "xqzvbn flurble"}).content.decode()
+    assert "Nothing in the hub answers this closely" in html
+    assert "describe the problem you want to solve" in html
+    assert 'href="/library/entries/">browse the learning library</a>' in html

@@ -76,6 +76,13 @@ def test_matching_words_are_marked_including_other_forms_of_the_same_word():
                      "<mark>appointments</mark> by a quarter.")
 
 
+def test_words_that_only_begin_like_a_term_are_not_marked_nor_is_punctuation():
+    shown = snippet("Taxi drivers paid their tax. The status of states (tax).",
+                    ["tax", "states"])
+    assert shown == ("Taxi drivers paid their <mark>tax</mark>. The status of "
+                     "<mark>states</mark> (<mark>tax</mark>).")
+
+
 def test_matching_ignores_case_and_accents():
     shown = snippet("The Café in Bogotá", ["cafe", "bogota"])
     assert shown == "The <mark>Café</mark> in <mark>Bogotá</mark>"
