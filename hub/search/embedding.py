@@ -32,6 +32,7 @@ _lock = threading.Lock()
 _model = None
 _query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
 QUERY_CACHE_SIZE = 2048
+REMEMBERED_CHARACTERS = 300  # longer texts are not queries people repeat: not remembered
 _model_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embedding")
 
 
@@ -80,6 +81,8 @@ def embed(texts: list[str]) -> np.ndarray:
 
 def _embed_and_remember(text: str) -> np.ndarray:
     vector = _encode([text])[0]
+    if len(text) > REMEMBERED_CHARACTERS:
+        return vector
     with _lock:
         _query_cache[text] = vector
         while len(_query_cache) > QUERY_CACHE_SIZE:
@@ -89,7 +92,8 @@ def _embed_and_remember(text: str) -> np.ndarray:
 
 def embed_query_soon(text: str) -> Future:
     """A query's vector (``.result()``), embedded on the model's thread while the caller goes
-    on; remembered for the most recent queries of this process."""
+    on; remembered for the most recent queries of this process (up to
+    REMEMBERED_CHARACTERS long: the memory stays small whatever people send)."""
     with _lock:
         cached = _query_cache.get(text)
         if cached is not None:

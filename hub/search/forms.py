@@ -20,10 +20,27 @@ class SearchForm(forms.Form):
 
 
 class SimilarForm(forms.Form):
-    """What someone is writing, for the prior-art panel."""
+    """What someone is writing, for the prior-art panel: its title and summary, the kinds to
+    look among ("case"; every kind when none) and the object being edited, never shown as
+    like itself ("case:12")."""
 
     title = forms.CharField(max_length=300, required=False)
     summary = forms.CharField(max_length=20000, required=False)
+    kind = forms.MultipleChoiceField(required=False, choices=[])
+    exclude = forms.RegexField(regex=r"^[a-z_]+:[0-9]{1,18}$", required=False)
+
+    def __init__(self, *args, **kwargs):
+        from hub.search import registry
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(name, name) for name in registry.kinds()]
+
+    def excluded(self) -> tuple[str, int] | None:
+        value = self.cleaned_data.get("exclude")
+        if not value:
+            return None
+        kind, object_id = value.split(":")
+        return kind, int(object_id)
 
 
 class UnansweredStatusForm(forms.Form):

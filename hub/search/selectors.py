@@ -37,7 +37,7 @@ import numpy as np
 from django.db.models import Count, Q, QuerySet
 
 from hub.search import lexical, places, registry
-from hub.search.embedding import embed_query, embed_query_soon
+from hub.search.embedding import embed, embed_query_soon
 from hub.search.models import Document, UnansweredQuery
 from hub.search.text import normalise_query, query_terms, snippet
 from hub.search.vectors import Snapshot, index, top
@@ -59,6 +59,7 @@ POOR_SCORE = 0.35   # nothing this close by its own text: a poor answer (recorde
 # and a document: among the 149 real cases the nearest neighbour's median cosine is 0.47.
 SIMILAR_OBJECT_MIN = 0.4
 SIMILAR_TEXT_MIN = 0.3
+PRIOR_ART_CHARACTERS = 2000
 METHODS = ("hybrid", "lexical", "semantic")
 ALL_WORDS = 0.999   # coverage that means every word of the query
 FACET_POOL = 20     # with facets chosen, lexical hits are filtered from POOL × this
@@ -397,8 +398,11 @@ def similar_to_object(kind: str, object_id: int, *, user, limit: int = 5,
 def similar_to_text(title: str, text: str, *, user, limit: int = 5,
                     kinds: list[str] | None = None, exclude: tuple[str, int] | None = None,
                     ) -> list[Hit]:
-    """The documents closest in meaning to a text someone is writing (prior art)."""
+    """The documents closest in meaning to a text someone is writing (prior art). The model
+    reads about 256 word-pieces, so only the first PRIOR_ART_CHARACTERS are embedded (a long
+    draft costs no more than a short one), and not remembered (each draft is different)."""
     words = normalise_query(f"{title.strip().rstrip('.')}. {text}".strip(". "))
+    words = words[:PRIOR_ART_CHARACTERS]
     if len(words) < 3:
         return []
     snapshot = index.snapshot()
@@ -406,7 +410,7 @@ def similar_to_text(title: str, text: str, *, user, limit: int = 5,
     if exclude:
         rows = snapshot.rows_for(exclude[0], [exclude[1]])
         exclude_row = int(rows[0]) if len(rows) else None
-    return _closest(snapshot, embed_query(words), user=user, limit=limit, kinds=kinds,
+    return _closest(snapshot, embed([words])[0], user=user, limit=limit, kinds=kinds,
                     exclude_row=exclude_row, minimum=SIMILAR_TEXT_MIN)
 
 

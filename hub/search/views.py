@@ -95,14 +95,17 @@ def _only_there(request: HttpRequest, results: selectors.Results,
             "names": names if len(names) <= 4 else [*names[:3], f"{len(names) - 3} more"]}
 
 
-@require_GET
+@require_POST
 def similar(request: HttpRequest) -> HttpResponse:
-    """The prior-art panel as an HTML fragment, for forms that update it as people type."""
-    form = SimilarForm(request.GET)
+    """The prior-art panel as an HTML fragment, for forms that update it as people type.
+    Posted (with the form's CSRF token), so that the words of a draft stay out of addresses
+    and server logs."""
+    form = SimilarForm(request.POST)
     hits = []
     if form.is_valid():
-        hits = selectors.similar_to_text(form.cleaned_data["title"],
-                                         form.cleaned_data["summary"], user=request.user)
+        hits = selectors.similar_to_text(
+            form.cleaned_data["title"], form.cleaned_data["summary"], user=request.user,
+            kinds=form.cleaned_data["kind"] or None, exclude=form.excluded())
     return render(request, "search/_prior_art.html", {"prior_art": hits, "checked": True})
 
 

@@ -175,3 +175,53 @@ def test_a_poor_answer_comes_with_the_help_to_ask_better(client):
     assert "Nothing in the hub answers this closely" in html
     assert "describe the problem you want to solve" in html
     assert 'href="/library/entries/">browse the learning library</a>' in html
+
+
+def test_the_live_prior_art_panel_is_posted_with_the_csrf_token(practitioner):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(practitioner, backend="django.contrib.auth.backends.ModelBackend")
+    draft = {"title": "Rooftop beekeeping", "summary": "Bees on the roofs of council offices"}
+    # Never in an address (server logs would keep a draft's words).
+    assert client.get("/search/similar/", draft).status_code == 405
+    assert client.post("/search/similar/", draft).status_code == 403  # no token
+    client.get("/library/entries/new/")  # sets the CSRF cookie, as the form page does
+    token = client.cookies["csrftoken"].value
+    answer = client.post("/search/similar/", draft, HTTP_X_CSRFTOKEN=token)
+    assert answer.status_code == 200 and 'id="prior-art"' in answer.content.decode()
+
+
+def test_the_prior_art_panel_leaves_out_the_entry_being_edited_and_other_kinds(client):
+    similar = EntryFactory(title="Rooftop beekeeping on schools",
+                           summary="Pupils keep bees on the school roof.")
+    edited = EntryFactory(title="Rooftop beekeeping on council offices",
+                          summary="Staff keep bees on the roofs of council offices.")
+    index_objects("case", [similar.pk, edited.pk])
+    draft = {"title": edited.title, "summary": edited.summary, "kind": "case"}
+    both = client.post("/search/similar/", draft).content.decode()
+    assert edited.title in both and similar.title in both
+    alone = client.post("/search/similar/", {**draft, "exclude": f"case:{edited.pk}"})
+    assert edited.title not in alone.content.decode()
+    assert similar.title in alone.content.decode()
+    assert client.post("/search/similar/", {**draft, "kind": "nonsense"}).context[
+        "prior_art"] == []  # an unknown kind is an invalid form: nothing looked up
+
+
+def test_a_long_draft_costs_no_more_than_its_first_two_thousand_characters(monkeypatch):
+    from hub.search import embedding, selectors
+
+    seen = []
+    real = embedding.embed
+
+    def spy(texts):
+        seen.extend(texts)
+        return real(texts)
+
+    monkeypatch.setattr(selectors, "embed", spy)
+    selectors.similar_to_text("A title", "word " * 4000, user=None)
+    assert [len(text) for text in seen] == [selectors.PRIOR_ART_CHARACTERS]
+    # Nor are long texts kept in the query memory of the process.
+    embedding.embed_query("word " * 100)
+    assert ("word " * 100).strip() not in embedding._query_cache
+    assert "word " * 100 not in embedding._query_cache

@@ -160,8 +160,8 @@ def test_the_search_api_and_page_show_an_entry_exactly_to_those_who_may_open_it(
     assert (SECRET_COUNTRY_NAME in page.content.decode()) is allowed  # its facet, its caption
     assert [hit.document.object_id for hit in page.context["page_obj"]].count(secret.pk) == (
         int(allowed))
-    prior_art = client.get("/search/similar/", {"title": SECRET_TITLE,
-                                                 "summary": SECRET_SUMMARY})
+    prior_art = client.post("/search/similar/", {"title": SECRET_TITLE,
+                                                  "summary": SECRET_SUMMARY})
     assert prior_art.status_code == 200
     assert NEIGHBOUR_TITLE in prior_art.content.decode()
     assert (SECRET_WORD in prior_art.content.decode()) is allowed
