@@ -17,7 +17,7 @@ from hub.api.library import NO_CONTROL_CHARACTERS
 from hub.api.pagination import LimitOffset
 from hub.search import registry, selectors
 from hub.search.models import UnansweredQuery
-from hub.search.services import record_unanswered, unanswered_close
+from hub.search.services import asker, record_unanswered, unanswered_close
 
 router = Router()
 
@@ -110,7 +110,7 @@ def search(
                                method=method, with_facets=True)
     if method == "hybrid" and offset == 0 and results.poor and not any(facets.values()):
         record_unanswered(results.query, results=results.count,
-                          best_score=results.best_score)
+                          best_score=results.closest, asked_by=asker(request))
     return {"count": results.count,
             "results": [_result(hit) for hit in results.hits[offset:offset + limit]],
             "facets": results.facets, "places": sorted(results.places)}
@@ -163,9 +163,13 @@ def similar(request, payload: SimilarIn):
 class UnansweredOut(Schema):
     id: int
     text: str = Field(description="The words asked (email addresses and long numbers removed)")
-    times: int = Field(description="How often it was asked")
-    results: int = Field(description="How many results it had the last time")
-    best_score: float | None
+    times: int = Field(description="How often it was asked (each person or address at most "
+                                    "once a day)")
+    results: int = Field(description="How many results (none of them close) it had the "
+                                      "last time")
+    best_score: float | None = Field(description="How close the nearest result came by its "
+                                                 "own text, the last time (below 0.35 is a "
+                                                 "poor answer); null when there was none")
     first_asked: str
     last_asked: str
     status: UnansweredQuery.Status

@@ -10,10 +10,13 @@ bulk operation (an import) index everything it touched at once, before it return
 """
 
 import contextlib
+import hashlib
 import logging
 import threading
 from collections.abc import Callable, Iterable
 
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -21,9 +24,10 @@ from hub.core.audit import audit
 from hub.search import registry
 from hub.search.embedding import embed, text_hash, to_bytes
 from hub.search.models import Document, UnansweredQuery
-from hub.search.text import without_personal_data
+from hub.search.text import query_terms, without_personal_data
 from hub.search.vectors import bump
 
+ONE_DAY = 24 * 60 * 60
 _pending = threading.local()
 logger = logging.getLogger(__name__)
 
@@ -157,12 +161,35 @@ def batch():
 # --- Questions the hub cannot answer yet ---------------------------------------------------
 
 
-def record_unanswered(query: str, *, results: int, best_score: float | None) -> None:
-    """Count a query that found nothing, or nothing close. Only the words are kept."""
+def asker(request) -> str:
+    """Who is asking, only to count a question once a day for each: the account, or the
+    address a visitor asks from (as allauth finds it behind trusted proxies). Never stored:
+    it is hashed into a cache key that lasts a day."""
+    if request.user.is_authenticated:
+        return f"user:{request.user.pk}"
+    from allauth.account.adapter import get_adapter
+
+    try:
+        return f"ip:{get_adapter(request).get_client_ip(request)}"
+    except PermissionDenied:
+        return "ip:unknown"
+
+
+def record_unanswered(query: str, *, results: int, best_score: float | None,
+                      asked_by: str | None = None) -> None:
+    """Count a query that found nothing, or nothing close. Only the words are kept; words
+    that say nothing (no search terms: "and", "*") are not counted, and each ``asked_by``
+    (see ``asker``) counts a question once a day, however often they reload the page.
+    Asked again after it was marked answered, it is open again (the answer did not reach the
+    search); a dismissed question stays dismissed."""
     text = without_personal_data(query)
-    if len(text) < 3:
+    if len(text) < 3 or not query_terms(text):
         return
     today = timezone.localdate()
+    if asked_by is not None:
+        key = hashlib.sha256(f"{today}|{asked_by}|{text}".encode()).hexdigest()
+        if not cache.add(f"search:asked:{key}", 1, timeout=ONE_DAY):
+            return
     with transaction.atomic():
         record, created = UnansweredQuery.objects.select_for_update().get_or_create(
             text=text, defaults={"results": results, "best_score": best_score,
@@ -170,16 +197,13 @@ def record_unanswered(query: str, *, results: int, best_score: float | None) -> 
         if not created:
             record.times += 1
             record.results, record.best_score, record.last_asked = results, best_score, today
-            if record.status != UnansweredQuery.Status.OPEN:
-                # Asked again after it was closed: it needs looking at again.
+            if record.status == UnansweredQuery.Status.ANSWERED:
                 record.status = UnansweredQuery.Status.OPEN
             record.save()
 
 
 @transaction.atomic
 def unanswered_close(*, record: UnansweredQuery, by, status: str) -> UnansweredQuery:
-    from django.core.exceptions import PermissionDenied
-
     if not by.has_perm("search.close_unanswered"):
         raise PermissionDenied("Only curators can close questions.")
     if status not in {UnansweredQuery.Status.ANSWERED, UnansweredQuery.Status.DISMISSED,

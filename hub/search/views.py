@@ -15,7 +15,7 @@ from hub.core.permissions import require_perm
 from hub.search import registry, selectors
 from hub.search.forms import SearchForm, SimilarForm, UnansweredStatusForm
 from hub.search.models import UnansweredQuery
-from hub.search.services import record_unanswered, unanswered_close
+from hub.search.services import asker, record_unanswered, unanswered_close
 
 PAGE_SIZE = 10
 FACET_PARAMETERS = ("kind", "entry_type", "challenge_area", "country", "evidence_level", "year",
@@ -52,8 +52,11 @@ def search(request: HttpRequest) -> HttpResponse:
     results = selectors.search(query, user=request.user, kinds=kinds, facets=chosen,
                                with_facets=True)
     page = Paginator(results.hits, PAGE_SIZE).get_page(request.GET.get("page"))
-    if page.number == 1 and results.poor and not chosen and not kinds:
-        record_unanswered(query, results=results.count, best_score=results.best_score)
+    # Curators opening a recorded question from their list are not asking it again.
+    if (page.number == 1 and results.poor and not chosen and not kinds
+            and request.GET.get("from") != "unanswered"):
+        record_unanswered(query, results=results.count, best_score=results.closest,
+                          asked_by=asker(request))
     for hit in page.object_list:
         hit.label = _label(hit)
     names = selectors.facet_names()

@@ -247,14 +247,25 @@ def test_a_body_that_is_not_json_is_a_400_not_a_500(client, real_cases):
 # --- Questions the hub cannot answer yet ----------------------------------------------------
 
 
-def test_a_poor_query_is_recorded_and_counted_again_when_asked_again(client, real_cases):
+def test_a_poor_query_is_recorded_and_counted_again_when_someone_else_asks_it(
+        client, real_cases):
     ok(client.get(SEARCH, {"q": POOR_QUERY}))
     record = UnansweredQuery.objects.get()
     assert record.text == POOR_QUERY and record.times == 1
-    ok(client.get(SEARCH, {"q": "  ZZQXV   Florp "}))
+    assert 0 < record.best_score < 0.35  # how close the nearest came: a poor answer
+    ok(client.get(SEARCH, {"q": "  ZZQXV   Florp "}))  # the same visitor, again: once a day
+    record.refresh_from_db()
+    assert record.times == 1
+    ok(client.get(SEARCH, {"q": "  ZZQXV   Florp "}, REMOTE_ADDR="192.0.2.7"))
     record.refresh_from_db()
     assert record.times == 2
     assert UnansweredQuery.objects.count() == 1
+
+
+def test_words_that_say_nothing_are_not_recorded(client, real_cases):
+    for query in ("and", "*", "- -", "the of and"):
+        ok(client.get(SEARCH, {"q": query}))
+    assert not UnansweredQuery.objects.exists()
 
 
 def test_a_good_query_is_not_recorded(client, real_cases):

@@ -145,14 +145,21 @@ def test_the_api_lists_each_state_separately_and_refuses_unknown_ones(curator, q
                        content_type="application/json").status_code == 404
 
 
-def test_a_closed_question_asked_again_is_open_again(curator, question):
+def test_an_answered_question_asked_again_is_open_again_a_dismissed_one_stays_dismissed(
+        curator, question):
     from hub.search.services import record_unanswered
+
+    unanswered_close(record=question, by=curator, status=UnansweredQuery.Status.ANSWERED)
+    record_unanswered("zzqxv florp", results=0, best_score=None)
+    question.refresh_from_db()
+    assert question.status == UnansweredQuery.Status.OPEN  # the answer did not reach search
+    assert question.times == 4
 
     unanswered_close(record=question, by=curator, status=UnansweredQuery.Status.DISMISSED)
     record_unanswered("zzqxv florp", results=0, best_score=None)
     question.refresh_from_db()
-    assert question.status == UnansweredQuery.Status.OPEN
-    assert question.times == 4
+    assert question.status == UnansweredQuery.Status.DISMISSED  # noise stays dismissed
+    assert question.times == 5
 
 
 def test_an_unknown_status_is_refused(curator, question):

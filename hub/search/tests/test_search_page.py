@@ -225,3 +225,18 @@ def test_a_long_draft_costs_no_more_than_its_first_two_thousand_characters(monke
     embedding.embed_query("word " * 100)
     assert ("word " * 100).strip() not in embedding._query_cache
     assert "word " * 100 not in embedding._query_cache
+
+
+def test_a_curator_opening_a_recorded_question_does_not_ask_it_again(signed_in, curator):
+    entry = EntryFactory(title="Rooftop beekeeping", summary="Bees on council roofs.")
+    index_objects("case", [entry.pk])
+    client = signed_in(curator)
+    client.get("/search/", {"q": "xqzvbn flurble"})
+    question = UnansweredQuery.objects.get()
+    listing = client.get("/search/unanswered/").content.decode()
+    link = 'href="/search/?q=xqzvbn%20flurble&amp;from=unanswered"'
+    assert link in listing
+    for _ in range(3):
+        client.get("/search/", {"q": "xqzvbn flurble", "from": "unanswered"})
+    question.refresh_from_db()
+    assert question.times == 1
