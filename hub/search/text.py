@@ -96,15 +96,26 @@ def snippet(text: str, terms: list[str], *, words: int = 40) -> SafeString:
     return mark_safe(prefix + " ".join(shown) + suffix)  # noqa: S308 - every word escaped
 
 
-_EMAIL = re.compile(r"\S+@\S+")
-_NUMBER = re.compile(r"\d[\d\s./-]{3,}\d")  # phone, reference numbers, dates of birth
+# An address, also written with spaces around "@" or as "at" and "dot": "jane at example dot
+# org". (Run after NFKC, so a full-width "＠" is an "@".)
+_EMAIL = re.compile(
+    r"\S+\s*@\s*\S+"
+    r"|\b[\w.+-]+\s+(?:at|\(at\)|\[at\])\s+[\w-]+(?:\s+(?:dot|\(dot\)|\[dot\])\s+[a-z]{2,})+\b",
+    re.IGNORECASE)
+_NUMBER = re.compile(r"[(+]*\d[\d\s.,/()-]{3,}\d")  # phone, reference numbers, dates of birth
+_NI_NUMBER = re.compile(r"\b[a-z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[a-d]\b", re.IGNORECASE)
+# A UK postcode says where someone lives: "SW1A 1AA", "M1 1AE".
+_POSTCODE = re.compile(r"\b[a-z]{1,2}\d[a-z\d]?\s*\d[a-z]{2}\b", re.IGNORECASE)
 
 
 def without_personal_data(query: str) -> str:
-    """The query fit to keep: email addresses and long numbers (phone, National Insurance or
-    reference numbers) removed, lower case, at most 200 characters."""
+    """The query fit to keep: email addresses, postcodes and long numbers (phone, National
+    Insurance or reference numbers) removed, lower case, at most 200 characters. The text is
+    first put in its compatibility form (full-width letters and digits become plain ones) and
+    its spaces collapsed, so that a disguised address or number is still found."""
+    query = normalise_query(unicodedata.normalize("NFKC", query))
     query = _EMAIL.sub("[email]", query)
+    query = _NI_NUMBER.sub("[number]", query)
+    query = _POSTCODE.sub("[postcode]", query)
     query = _NUMBER.sub("[number]", query)
-    query = re.sub(r"\b[a-z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[a-d]\b", "[number]", query,
-                   flags=re.IGNORECASE)
     return normalise_query(query).lower()[:200]

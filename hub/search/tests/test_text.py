@@ -161,3 +161,30 @@ def test_what_is_kept_is_lower_case_single_spaced_and_at_most_200_characters():
     kept = without_personal_data("  Tax   LETTERS\n\n" + "x" * 300)
     assert kept.startswith("tax letters x")
     assert len(kept) == 200
+
+
+@pytest.mark.parametrize("address", [
+    "john.smith＠example.com",         # a full-width @
+    "john.smith@ example.com",
+    "john.smith @\texample.com",
+    "john dot smith at example dot com",
+    "jsmith (at) example (dot) co (dot) uk",
+])
+def test_disguised_email_addresses_are_removed(address):
+    kept = without_personal_data(f"help for {address} with tax")
+    assert "smith" not in kept and "example" not in kept, kept
+    assert kept.startswith("help for ") and kept.endswith(" with tax")
+
+
+@pytest.mark.parametrize("number", ["07,700,900,123", "(020) 7946 0958", "+44 (0)20 7946 0958",
+                                    "０７７００ ９００１２３"])
+def test_numbers_written_with_commas_brackets_or_full_width_digits_are_removed(number):
+    kept = without_personal_data(f"call {number} about tax")
+    assert not any(char.isdigit() for char in kept), kept
+    assert kept == "call [number] about tax"
+
+
+@pytest.mark.parametrize("postcode", ["SW1A 1AA", "M1 1AE", "b33 8th", "CR2 6XH"])
+def test_postcodes_are_removed(postcode):
+    assert without_personal_data(f"damp flats near {postcode} council") == (
+        "damp flats near [postcode] council")
