@@ -132,26 +132,20 @@ def _estimate(cursor, sql: str, term: str) -> int:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
-def _published_count(cursor, vendor: str, term: str, *, fresh: bool = True,
-                     scale: float = 0.0) -> int:
-    """How many published documents contain the term. On PostgreSQL, with ``fresh``
-    statistics, a common word's count is the planner's estimate (counting it exactly would
-    read most of the table: 150 ms at 100k); otherwise rare words are counted exactly and a
-    common one's estimate is scaled to the index's present size (``scale``)."""
+def _published_count(cursor, vendor: str, term: str, *, scale: float = 1.0) -> int:
+    """How many published documents contain the term. On PostgreSQL it is counted through
+    the GIN index up to just past SELECTIVE_DF, so every rare word's count is exact (the
+    planner's statistics cover unpublished documents too: thousands of drafts sharing a word
+    must not make it look common to people who cannot see them); past that a common word's
+    count is the planner's estimate, scaled to the index's present size (counting it exactly
+    would read most of the table: 150 ms at 100k)."""
     if vendor == "postgresql":
         sql = ("FROM search_document WHERE search_vector @@ to_tsquery('english', %s) "
                "AND published")
-        if fresh:
-            estimate = _estimate(cursor, sql, term)
-            if estimate > SELECTIVE_DF:
-                return estimate
-            cursor.execute("SELECT count(*) " + sql, [term])  # noqa: S608
-            return int(cursor.fetchone()[0])
-        # Counted through the GIN index, up to just past SELECTIVE_DF: rare words exactly.
         cursor.execute(f"SELECT count(*) FROM (SELECT 1 {sql} LIMIT %s) AS matches",  # noqa: S608
                        [term, SELECTIVE_DF + 1])
         counted = int(cursor.fetchone()[0])
-        if counted <= SELECTIVE_DF or not scale:
+        if counted <= SELECTIVE_DF:
             return counted
         return max(counted, round(_estimate(cursor, sql, term) * scale))
     # The published-only FTS5 table counts its own matches, without reading the documents.
@@ -190,14 +184,13 @@ def frequencies(terms: list[str], *, token: str, documents: int,
     missing = [term for term in terms if term not in counts]
     with connection.cursor() as cursor:
         if missing:
-            fresh, scale = True, 0.0
-            if vendor == "postgresql":
-                fresh, scale = (_statistics(cursor, documents) if documents > SELECTIVE_DF
-                                else (False, 0.0))  # a small index: counting costs little
-            counted = {term: _published_count(cursor, vendor, term, fresh=fresh, scale=scale)
+            fresh, scale = True, 1.0
+            if vendor == "postgresql" and documents > SELECTIVE_DF:
+                fresh, scale = _statistics(cursor, documents)
+            counted = {term: _published_count(cursor, vendor, term, scale=scale or 1.0)
                        for term in missing}
-            # Scaled estimates are remembered only until ANALYZE may have run.
-            seconds = FREQUENCY_CACHE_SECONDS if fresh or documents <= SELECTIVE_DF else 60
+            # Estimates from stale statistics are remembered only until ANALYZE may have run.
+            seconds = FREQUENCY_CACHE_SECONDS if fresh else 60
             cache.set_many({keys[term]: count for term, count in counted.items()}, seconds)
             counts.update(counted)
         if extra_visible:

@@ -45,6 +45,20 @@ def test_a_word_made_rare_by_a_large_deletion_is_counted_exactly_before_statisti
     assert count("zephyr", "after") == 2
 
 
+def test_hidden_documents_never_make_a_word_look_common(index):
+    # Thousands of unpublished documents sharing a word: PostgreSQL's statistics (over the
+    # whole table) would call it common, but the public sees it in one document.
+    Document.objects.bulk_create([
+        Document(kind="case", object_id=950_000 + n, url=f"/h/{n}/", published=False,
+                 title=f"Quokka draft {n}") for n in range(40)])
+    Document.objects.create(kind="case", object_id=960_000, url="/q/", published=True,
+                            title="Quokka counting on Rottnest")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE search_document")
+    assert count("quokka", "hidden") == 1
+
+
 def test_a_published_document_scores_the_same_for_everyone_and_others_drafts_never_come_back():
     def document(object_id, title, *, published):
         return Document.objects.create(kind="case", object_id=object_id, url=f"/x/{object_id}/",
