@@ -77,3 +77,35 @@ def test_a_published_document_scores_the_same_for_everyone_and_others_drafts_nev
     assert set(everyone) == {shown.pk}
     assert set(author) == {shown.pk, own_draft.pk}  # someone else's draft is not returned
     assert author[shown.pk] == pytest.approx(everyone[shown.pk], abs=1e-12)
+
+
+def test_an_authors_draft_scores_the_same_whatever_others_keep_unpublished():
+    def document(object_id, title, body, *, published):
+        return Document.objects.create(kind="case", object_id=object_id, url=f"/x/{object_id}/",
+                                       title=title, body=body, published=published)
+
+    shown = document(1, "Quokka counting on Rottnest", "Rangers count quokkas every spring.",
+                     published=True)
+    for n in range(2, 8):
+        document(n, f"Allotments for tenants {n}", "Council tenants grow vegetables.",
+                 published=True)
+    draft = document(10, "Quokka selfies and tourism", "Visitors photograph the quokka, "
+                     "and the quokka population is counted.", published=False)
+
+    def scores():
+        return dict(lexical.ranked(["quokka", "count"], limit=10, extra_visible=[draft.pk]))
+
+    before = scores()
+    for n in range(20, 26):  # someone else's drafts, full of the same words
+        document(n, f"Quokka quokka {n}", "Quokka quokka count count.", published=False)
+    after = scores()
+    assert set(after) == {shown.pk, draft.pk}
+    assert after == pytest.approx(before, abs=1e-9)
+
+    if connection.vendor != "sqlite":
+        return  # PostgreSQL's ts_rank_cd uses no statistics of other documents at all
+    # The formula is FTS5's own: for a published document, computed here with the published
+    # statistics, it is exactly the score FTS5 gives it in the published table.
+    with connection.cursor() as cursor:
+        ours = lexical._bm25_among(cursor, ["quokka", "count"], [shown.pk])
+    assert ours[shown.pk] == pytest.approx(before[shown.pk], rel=1e-9)
