@@ -53,11 +53,21 @@ def _field_name(loc) -> str:
     return ".".join(parts) or "request"
 
 
+def _message(error: dict) -> str:
+    """Pydantic's message, said as what to fix: a pattern is described, not quoted, and the
+    "Value error, " that pydantic puts before our own messages is dropped."""
+    message = str(error.get("msg", "Invalid"))
+    if error.get("type") == "string_pattern_mismatch":
+        return ("Use letters, numbers and punctuation only (no control characters), and at "
+                "least one word where words are asked for")
+    return message.removeprefix("Value error, ")
+
+
 def install(api: NinjaAPI) -> None:
     @api.exception_handler(NinjaValidationError)
     def validation_error(request, exc):
         errors = [
-            {"field": _field_name(error.get("loc", ())), "message": error.get("msg", "Invalid")}
+            {"field": _field_name(error.get("loc", ())), "message": _message(error)}
             for error in exc.errors
         ]
         return api.create_response(
@@ -102,4 +112,8 @@ def install(api: NinjaAPI) -> None:
         detail = str(exc)
         if exc.status_code == 400 and detail.startswith("Cannot parse request body"):
             detail = "The request body is not valid JSON: send a JSON object."
+        if exc.status_code == 403 and detail.startswith("CSRF check"):
+            detail = ("The request came with a browser session but without its CSRF token: "
+                      "send the csrftoken cookie's value in an X-CSRFToken header, or use an "
+                      "API token (Authorization: Bearer …) instead of the session.")
         return api.create_response(request, {"detail": detail}, status=exc.status_code)

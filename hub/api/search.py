@@ -147,7 +147,8 @@ class SimilarOut(Schema):
     results: list[SearchResultOut]
 
 
-@router.post("/similar", response={200: SimilarOut, **WRITE_ERRORS}, url_name="search_similar",
+@router.post("/similar", response={200: SimilarOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+             url_name="search_similar",
              summary="What already exists like this? (prior art for a new entry or idea)")
 def similar(request, payload: SimilarIn):
     """The closest existing objects, in meaning, to a title and text someone is writing.

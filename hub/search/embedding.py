@@ -104,6 +104,12 @@ def embed_query_soon(text: str) -> Future:
     return _model_thread.submit(_embed_and_remember, text)
 
 
+def warm_up() -> Future:
+    """Load the model and run it once, on the model's thread, so that the first person to
+    search after the server starts does not wait ~10 s for it (called by config/wsgi.py)."""
+    return _model_thread.submit(_encode, ["warm up"])
+
+
 def embed_query(text: str) -> np.ndarray:
     """A query's vector, remembered for the most recent queries of this process."""
     return embed_query_soon(text).result()

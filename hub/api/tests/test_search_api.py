@@ -400,3 +400,32 @@ def test_with_a_value_chosen_the_other_facets_count_within_it(client, real_cases
         assert both["count"] == count, (name, value)
     evidence = [row["value"] for row in uk["facets"].get("evidence_level", [])]
     assert evidence == sorted(evidence)  # levels in order, not by count
+
+
+@pytest.mark.parametrize(("params", "field"), [({"q": "   "}, "q"), ({"q": "tax\x01letters"}, "q"),
+                                               ({"q": "tax", "country": "G\x02B"}, "country")])
+def test_a_refusal_says_what_to_fix_in_words_not_a_pattern(client, real_cases, params, field):
+    error = refused(client.get(SEARCH, params))["errors"][0]
+    assert error["field"] == field
+    assert "control characters" in error["message"] and "^" not in error["message"]
+
+
+def test_our_own_messages_come_without_pydantics_prefix(client, real_cases):
+    message = refused(similar(client, text="reminders"))["errors"][0]["message"]
+    assert message == "Give at least two words of the text you are writing, to compare"
+
+
+def test_a_browser_session_without_its_csrf_token_is_told_how_to_send_it(real_cases, member):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(member, backend="django.contrib.auth.backends.ModelBackend")
+    response = browser.post(SIMILAR, {"text": "sms reminders for appointments"},
+                            content_type="application/json")
+    assert response.status_code == 403
+    assert "X-CSRFToken" in response.json()["detail"]
+
+
+def test_the_openapi_description_lists_only_the_answers_similar_can_give(client, real_cases):
+    answers = client.get("/api/v1/openapi.json").json()["paths"][SIMILAR]["post"]["responses"]
+    assert set(answers) == {"200", "401", "403", "422"}

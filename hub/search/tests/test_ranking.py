@@ -113,3 +113,24 @@ def test_a_forked_worker_embeds_with_threads_of_its_own():
     os.close(read)
     os.waitpid(child, 0)
     assert np.allclose(np.frombuffer(received, dtype="<f4"), expected, atol=1e-5)
+
+
+@pytest.mark.parametrize(("setting", "warmed"), [(None, 1), ("false", 0), ("true", 1)])
+def test_the_web_server_loads_the_model_as_it_starts(monkeypatch, setting, warmed):
+    import importlib
+
+    import config.wsgi
+
+    calls = []
+    monkeypatch.setattr(embedding, "warm_up", lambda: calls.append(1))
+    if setting is None:
+        monkeypatch.delenv("HUB_WARM_UP", raising=False)
+    else:
+        monkeypatch.setenv("HUB_WARM_UP", setting)
+    importlib.reload(config.wsgi)
+    assert len(calls) == warmed
+
+
+def test_warming_up_loads_the_model_on_its_own_thread():
+    assert embedding.warm_up().result().shape == (1, embedding.DIMENSIONS)
+    assert embedding._model is not None
