@@ -233,6 +233,13 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "change_email": "1/m/user",
 }
+# Costly requests one person or address may make a minute (hub/core/ratelimit.py): a search
+# embeds its query, the prior-art panel a draft. A person reading results makes a few.
+HUB_RATE_LIMITS = {
+    "search": env_int("HUB_SEARCH_RATE", 120),
+    "similar": env_int("HUB_SIMILAR_RATE", 60),
+}
+
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Innovation Hub"
 MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"

@@ -53,6 +53,14 @@ def _field_name(loc) -> str:
     return ".".join(parts) or "request"
 
 
+class TooManyRequests(Exception):
+    """A person or address asked for something costly too often: 429 with Retry-After."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(retry_after)
+        self.retry_after = retry_after
+
+
 def _message(error: dict) -> str:
     """Pydantic's message, said as what to fix: a pattern is described, not quoted, and the
     "Value error, " that pydantic puts before our own messages is dropped."""
@@ -106,6 +114,17 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def not_found(request, exc):
         return api.create_response(request, {"detail": "Not found."}, status=404)
+
+    @api.exception_handler(TooManyRequests)
+    def too_many_requests(request, exc):
+        response = api.create_response(
+            request,
+            {"detail": f"Too many requests from you in the last minute: try again in "
+                       f"{exc.retry_after} seconds."},
+            status=429,
+        )
+        response["Retry-After"] = str(exc.retry_after)
+        return response
 
     @api.exception_handler(HttpError)
     def http_error(request, exc):

@@ -12,12 +12,13 @@ from ninja.pagination import paginate
 from pydantic import AfterValidator
 
 from hub.api.auth import members
-from hub.api.errors import READ_ERRORS, WRITE_ERRORS, ErrorOut
+from hub.api.errors import READ_ERRORS, WRITE_ERRORS, ErrorOut, TooManyRequests
 from hub.api.library import NO_CONTROL_CHARACTERS
 from hub.api.pagination import LimitOffset
+from hub.core.ratelimit import allowed, retry_after, who
 from hub.search import registry, selectors
 from hub.search.models import UnansweredQuery
-from hub.search.services import asker, record_unanswered, unanswered_close
+from hub.search.services import record_unanswered, unanswered_close
 
 router = Router()
 
@@ -79,7 +80,7 @@ FacetValues = Annotated[list[Annotated[str, Field(max_length=100,
                         Query(description="Repeat for several")]
 
 
-@router.get("", response={200: SearchOut, **READ_ERRORS}, url_name="search",
+@router.get("", response={200: SearchOut, 429: ErrorOut, **READ_ERRORS}, url_name="search",
             summary="Search everything: cases (and later ideas, challenges, people…)")
 def search(
     request,
@@ -102,6 +103,8 @@ def search(
     """Ranked by the hub's hybrid of full-text and semantic search: a query that shares no
     word with a case still finds it. Unpublished work appears only to those who may open it.
     Facet parameters take the `value`s listed under `facets`."""
+    if not allowed(request, "search"):
+        raise TooManyRequests(retry_after())
     facets = {"challenge_area": challenge_area, "country": country,
               "evidence_level": evidence_level, "year": year, "sector": sector,
               "entry_type": entry_type}
@@ -110,7 +113,7 @@ def search(
                                method=method, with_facets=True)
     if method == "hybrid" and offset == 0 and results.poor and not any(facets.values()):
         record_unanswered(results.query, results=results.count,
-                          best_score=results.closest, asked_by=asker(request))
+                          best_score=results.closest, asked_by=who(request))
     return {"count": results.count,
             "results": [_result(hit) for hit in results.hits[offset:offset + limit]],
             "facets": results.facets, "places": sorted(results.places)}
@@ -147,12 +150,15 @@ class SimilarOut(Schema):
     results: list[SearchResultOut]
 
 
-@router.post("/similar", response={200: SimilarOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+@router.post("/similar", response={200: SimilarOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut,
+                                   429: ErrorOut},
              url_name="search_similar",
              summary="What already exists like this? (prior art for a new entry or idea)")
 def similar(request, payload: SimilarIn):
     """The closest existing objects, in meaning, to a title and text someone is writing.
     Send at least two words of text."""
+    if not allowed(request, "similar"):
+        raise TooManyRequests(retry_after())
     hits = selectors.similar_to_text(payload.title, payload.text, user=request.user,
                                      limit=payload.limit, kinds=_kinds(payload.kind))
     return {"count": len(hits), "results": [_result(hit) for hit in hits]}

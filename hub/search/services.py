@@ -161,25 +161,11 @@ def batch():
 # --- Questions the hub cannot answer yet ---------------------------------------------------
 
 
-def asker(request) -> str:
-    """Who is asking, only to count a question once a day for each: the account, or the
-    address a visitor asks from (as allauth finds it behind trusted proxies). Never stored:
-    it is hashed into a cache key that lasts a day."""
-    if request.user.is_authenticated:
-        return f"user:{request.user.pk}"
-    from allauth.account.adapter import get_adapter
-
-    try:
-        return f"ip:{get_adapter(request).get_client_ip(request)}"
-    except PermissionDenied:
-        return "ip:unknown"
-
-
 def record_unanswered(query: str, *, results: int, best_score: float | None,
                       asked_by: str | None = None) -> None:
     """Count a query that found nothing, or nothing close. Only the words are kept; words
     that say nothing (no search terms: "and", "*") are not counted, and each ``asked_by``
-    (see ``asker``) counts a question once a day, however often they reload the page.
+    (``hub.core.ratelimit.who``) counts a question once a day, however often they reload the page.
     Asked again after it was marked answered, it is open again (the answer did not reach the
     search); a dismissed question stays dismissed."""
     text = without_personal_data(query)

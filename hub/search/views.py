@@ -12,10 +12,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from hub.core.csv_export import csv_response
 from hub.core.permissions import require_perm
+from hub.core.ratelimit import allowed, retry_after, who
 from hub.search import registry, selectors
 from hub.search.forms import SearchForm, SimilarForm, UnansweredStatusForm
 from hub.search.models import UnansweredQuery
-from hub.search.services import asker, record_unanswered, unanswered_close
+from hub.search.services import record_unanswered, unanswered_close
 
 PAGE_SIZE = 10
 FACET_PARAMETERS = ("kind", "entry_type", "challenge_area", "country", "evidence_level", "year",
@@ -47,6 +48,8 @@ def search(request: HttpRequest) -> HttpResponse:
     if not form.is_bound or not form.is_valid() or not form.cleaned_data["q"]:
         return render(request, "search/results.html", context)
     query = form.cleaned_data["q"]
+    if not allowed(request, "search"):
+        return _too_many(request, context)
     chosen = _chosen(request)
     kinds = chosen.pop("kind", None)
     results = selectors.search(query, user=request.user, kinds=kinds, facets=chosen,
@@ -56,7 +59,7 @@ def search(request: HttpRequest) -> HttpResponse:
     if (page.number == 1 and results.poor and not chosen and not kinds
             and request.GET.get("from") != "unanswered"):
         record_unanswered(query, results=results.count, best_score=results.closest,
-                          asked_by=asker(request))
+                          asked_by=who(request))
     for hit in page.object_list:
         hit.label = _label(hit)
     names = selectors.facet_names()
@@ -82,6 +85,15 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "search/results.html", context)
 
 
+def _too_many(request: HttpRequest, context: dict, *,
+              template: str = "search/results.html") -> HttpResponse:
+    """429: this person or address has asked a lot in the last minute."""
+    context = {**context, "too_many": True, "retry_after": retry_after()}
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = str(context["retry_after"])
+    return response
+
+
 def _only_there(request: HttpRequest, results: selectors.Results,
                 chosen: dict[str, list[str]]) -> dict | None:
     """When the query names places and some results are from there: a link that keeps only
@@ -105,6 +117,9 @@ def similar(request: HttpRequest) -> HttpResponse:
     and server logs."""
     form = SimilarForm(request.POST)
     hits = []
+    if not allowed(request, "similar"):
+        return _too_many(request, {"prior_art": [], "checked": False},
+                         template="search/_prior_art.html")
     if form.is_valid():
         hits = selectors.similar_to_text(
             form.cleaned_data["title"], form.cleaned_data["summary"], user=request.user,

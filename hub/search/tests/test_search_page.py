@@ -240,3 +240,27 @@ def test_a_curator_opening_a_recorded_question_does_not_ask_it_again(signed_in, 
         client.get("/search/", {"q": "xqzvbn flurble", "from": "unanswered"})
     question.refresh_from_db()
     assert question.times == 1
+
+
+def test_searching_too_often_is_asked_to_wait_with_a_429(client, settings):
+    settings.HUB_RATE_LIMITS = {"search": 2, "similar": 1}
+    entry = EntryFactory(title="Rooftop beekeeping", summary="Bees on council roofs.")
+    index_objects("case", [entry.pk])
+    for _ in range(2):
+        assert client.get("/search/", {"q": "beekeeping"}).status_code == 200
+    page = client.get("/search/", {"q": "beekeeping"})
+    assert page.status_code == 429 and 0 < int(page["Retry-After"]) <= 60
+    assert "You have searched many times in the last minute" in page.content.decode()
+    assert 'name="q"' in page.content.decode()  # the box is still there
+    # Someone else (another address) is not held up.
+    assert client.get("/search/", {"q": "beekeeping"},
+                      REMOTE_ADDR="192.0.2.9").status_code == 200
+    # The API counts against the same limit.
+    api = client.get("/api/v1/search", {"q": "beekeeping"})
+    assert api.status_code == 429 and "try again in" in api.json()["detail"]
+
+    draft = {"title": "Rooftop beekeeping", "summary": "Bees on the roofs of council offices"}
+    assert client.post("/search/similar/", draft).status_code == 200
+    assert client.post("/search/similar/", draft).status_code == 429
+    assert client.post("/api/v1/search/similar", {"text": "bees on roofs"},
+                       content_type="application/json").status_code == 429
