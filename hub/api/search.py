@@ -150,8 +150,8 @@ class SimilarOut(Schema):
     results: list[SearchResultOut]
 
 
-@router.post("/similar", response={200: SimilarOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut,
-                                   429: ErrorOut},
+@router.post("/similar", response={200: SimilarOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut,
+                                   422: ErrorOut, 429: ErrorOut},
              url_name="search_similar",
              summary="What already exists like this? (prior art for a new entry or idea)")
 def similar(request, payload: SimilarIn):

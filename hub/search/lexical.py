@@ -26,6 +26,7 @@ FTS5_WEIGHTS = "2.0, 1.0, 0.5, 0.5"
 POSTGRESQL_WEIGHTS = "{0.25,0.5,1.0,1.0}"
 SELECTIVE_DF = 3000
 SQLITE_OVERFETCH = 4
+PG_CANDIDATES = 4   # PostgreSQL: ts_rank_cd picks 4 × limit candidates for BM25 to order
 SCORED_HERE = 1000  # up to this many unpublished documents a person may see are scored in Python
 FREQUENCY_CACHE_SECONDS = 3600
 
@@ -62,10 +63,13 @@ def selective(terms: list[str], frequencies: dict[str, int]) -> list[str]:
 
 
 def ranked(terms: list[str], *, limit: int, kinds: list[str] | None = None,
-           extra_visible: list[int] = ()) -> list[tuple[int, float]]:
+           extra_visible: list[int] = (),
+           published: dict[str, int] | None = None) -> list[tuple[int, float]]:
     """``[(document id, score)]`` for the OR of ``terms``, best first. On PostgreSQL at most
     ``limit``, all visible; on SQLite up to four times as many, visible or not: the caller
-    keeps the visible ones (``selectors._rank`` filters every hit through its mask)."""
+    keeps the visible ones (``selectors._rank`` filters every hit through its mask).
+    ``published``: how many published documents contain each term, when the caller knows
+    (``frequencies`` without ``extra_visible``)."""
     if not terms:
         return []
     vendor = connection.vendor
@@ -73,16 +77,83 @@ def ranked(terms: list[str], *, limit: int, kinds: list[str] | None = None,
                              vendor=vendor)
     with connection.cursor() as cursor:
         if vendor == "postgresql":
-            cursor.execute(
-                f"""SELECT d.id, ts_rank_cd('{POSTGRESQL_WEIGHTS}', d.search_vector, q) AS lex
-                    FROM search_document d, to_tsquery('english', %s) q
-                    WHERE d.search_vector @@ q AND {where}
-                    ORDER BY lex DESC, d.id LIMIT %s""",  # noqa: S608 - constants; values are parameters
-                [" | ".join(terms), *params, limit],
-            )
-        else:
-            return _ranked_sqlite(cursor, terms, limit * SQLITE_OVERFETCH, list(extra_visible))
-        return [(row[0], float(row[1])) for row in cursor.fetchall()]
+            return _ranked_postgresql(cursor, terms, limit, where, params, published)
+        return _ranked_sqlite(cursor, terms, limit * SQLITE_OVERFETCH, list(extra_visible))
+
+
+def _ranked_postgresql(cursor, terms: list[str], limit: int, where: str, params: list,
+                       published: dict[str, int] | None) -> list[tuple[int, float]]:
+    """The same BM25 as FTS5's, with the same field weights, over PostgreSQL's stemmed
+    lexemes: ``ts_rank_cd`` (through the GIN index) picks PG_CANDIDATES × ``limit``
+    candidates, which are then scored with the statistics of the published documents (every
+    match, on an index of the real cases' size). Each lexeme's positions carry the weight
+    of the field they are in (A title … D meta), so its count per field is read off them."""
+    lexemes = _lexemes(cursor, terms)
+    wanted = sorted({lexeme for found in lexemes.values() for lexeme in found})
+    cursor.execute(
+        f"""SELECT d.id,
+                   (SELECT sum(coalesce(array_length(u.positions, 1), 1))
+                    FROM unnest(d.search_vector) u),
+                   array(SELECT u.lexeme || ' ' || array_to_string(u.weights, '')
+                         FROM unnest(d.search_vector) u WHERE u.lexeme = ANY(%s))
+            FROM search_document d, to_tsquery('english', %s) q
+            WHERE d.search_vector @@ q AND {where}
+            ORDER BY ts_rank_cd('{POSTGRESQL_WEIGHTS}', d.search_vector, q) DESC, d.id
+            LIMIT %s""",  # noqa: S608 - constants; values are parameters
+        [wanted, " | ".join(terms), *params, limit * PG_CANDIDATES])
+    candidates = cursor.fetchall()
+    if not candidates:
+        return []
+    rows, average = _public_sizes_postgresql(cursor)
+    matched = {term: (published or {}).get(term) for term in terms}
+    matched = {term: count if count is not None else _published_count(cursor, "postgresql", term)
+               for term, count in matched.items()}
+    scores: dict[int, float] = {}
+    for document_id, length, found in candidates:
+        counts = dict(item.split(" ", 1) for item in found)
+        score = 0.0
+        for term in terms:
+            letters = "".join(counts.get(lexeme, "") for lexeme in lexemes[term])
+            if not letters:
+                continue
+            frequency = sum(_PG_WEIGHTS[letter] for letter in letters)
+            score += _bm25(frequency, idf=_idf(rows, matched[term]),
+                           length=length or average, average=average)
+        scores[document_id] = score
+    return sorted(scores.items(), key=lambda hit: (-hit[1], hit[0]))[:limit]
+
+
+# The weights of FTS5_WEIGHTS by the letter PostgreSQL gives each field's positions.
+_PG_WEIGHTS = dict(zip("ABCD", (float(weight) for weight in FTS5_WEIGHTS.split(",")),
+                       strict=True))
+
+
+def _lexemes(cursor, terms: list[str]) -> dict[str, list[str]]:
+    """Each term as PostgreSQL's english configuration stems it ("appointments" → "appoint")."""
+    cursor.execute(
+        """SELECT t, array(SELECT lexeme FROM unnest(to_tsvector('english', t)))
+           FROM unnest(%s::text[]) AS t""", [list(terms)])
+    return {term: list(found) for term, found in cursor.fetchall()}
+
+
+def _public_sizes_postgresql(cursor) -> tuple[int, float]:
+    """How many documents are published, and their average length in words: counted exactly
+    on a small index; on a large one the average is taken from a sample of about 2,000, and
+    both are remembered for an hour (they drift slowly)."""
+    key = "search:pg-sizes"
+    known = cache.get(key)
+    if known is not None:
+        return known
+    cursor.execute("SELECT count(*) FROM search_document WHERE published")
+    rows = int(cursor.fetchone()[0])
+    sample = "" if rows <= 5000 else f"TABLESAMPLE BERNOULLI ({min(100.0, 2e5 / rows):.4f})"
+    cursor.execute(
+        f"""SELECT avg((SELECT sum(coalesce(array_length(u.positions, 1), 1))
+                        FROM unnest(d.search_vector) u))
+            FROM search_document d {sample} WHERE d.published""")  # noqa: S608 - a number
+    average = float(cursor.fetchone()[0] or 0.0) or 1.0
+    cache.set(key, (rows, average), FREQUENCY_CACHE_SECONDS)
+    return rows, average
 
 
 def _ranked_sqlite(cursor, terms: list[str], limit: int,
@@ -179,9 +250,7 @@ def _bm25_among(cursor, terms: list[str], ids: list[int]) -> dict[int, float]:
     average = average or (sum(length.values()) / len(length) if length else 1.0) or 1.0
     scores: dict[int, float] = {}
     for term in terms:
-        matched = _published_count(cursor, "sqlite", term)
-        idf = math.log((0.5 + rows - matched) / (0.5 + matched)) if rows else 0.0
-        idf = idf if idf > 0 else 1e-6
+        idf = _idf(rows, _published_count(cursor, "sqlite", term))
         marks = ", ".join(f"highlight(search_document_fts, {column}, char(1), '')"
                           for column in range(len(_WEIGHTS)))
         cursor.execute(
@@ -192,10 +261,24 @@ def _bm25_among(cursor, terms: list[str], ids: list[int]) -> dict[int, float]:
         for document_id, *columns in cursor.fetchall():
             frequency = sum(weight * (text or "").count("\x01")
                             for weight, text in zip(_WEIGHTS, columns, strict=True))
-            size = _K1 * (1 - _B + _B * length.get(document_id, average) / average)
-            scores[document_id] = scores.get(document_id, 0.0) + (
-                idf * frequency * (_K1 + 1) / (frequency + size))
+            scores[document_id] = scores.get(document_id, 0.0) + _bm25(
+                frequency, idf=idf, length=length.get(document_id, average), average=average)
     return scores
+
+
+def _idf(rows: int, matched: int) -> float:
+    """FTS5's idf: never zero or below (a word in most documents still counts a little)."""
+    idf = math.log((0.5 + rows - matched) / (0.5 + matched)) if rows else 0.0
+    return idf if idf > 0 else 1e-6
+
+
+def _bm25(frequency: float, *, idf: float, length: float, average: float) -> float:
+    """One term's part of FTS5's bm25(): ``frequency`` is its field-weighted count in the
+    document, ``length`` the document's length in words."""
+    if not frequency:
+        return 0.0
+    size = _K1 * (1 - _B + _B * length / average)
+    return idf * frequency * (_K1 + 1) / (frequency + size)
 
 
 def _statistics(cursor, documents: int) -> tuple[bool, float]:

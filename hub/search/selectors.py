@@ -274,11 +274,12 @@ def _rank(query, terms, snapshot, extra_rows, *, kinds, facets, method):
     lexical_hits: list[tuple[int, float]] = []
     frequencies: dict[str, int] = {}
     if method in ("hybrid", "lexical") and terms:
-        frequencies = lexical.frequencies(terms, token=snapshot.token, documents=len(snapshot),
-                                          extra_visible=extra_visible)
+        published = lexical.frequencies(terms, token=snapshot.token, documents=len(snapshot))
+        frequencies = published if not extra_visible else lexical.frequencies(
+            terms, token=snapshot.token, documents=len(snapshot), extra_visible=extra_visible)
         found = lexical.ranked(lexical.selective(terms, frequencies),
                                limit=POOL * (FACET_POOL if filtered else 1),
-                               kinds=kinds, extra_visible=extra_visible)
+                               kinds=kinds, extra_visible=extra_visible, published=published)
         lexical_hits = [(document_id, score) for document_id, score in found
                         if document_id in snapshot.row_of
                         and mask[snapshot.row_of[document_id]]][:POOL]

@@ -428,4 +428,4 @@ def test_a_browser_session_without_its_csrf_token_is_told_how_to_send_it(real_ca
 
 def test_the_openapi_description_lists_only_the_answers_similar_can_give(client, real_cases):
     answers = client.get("/api/v1/openapi.json").json()["paths"][SIMILAR]["post"]["responses"]
-    assert set(answers) == {"200", "401", "403", "422", "429"}
+    assert set(answers) == {"200", "400", "401", "403", "422", "429"}

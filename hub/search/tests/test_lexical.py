@@ -109,3 +109,24 @@ def test_an_authors_draft_scores_the_same_whatever_others_keep_unpublished():
     with connection.cursor() as cursor:
         ours = lexical._bm25_among(cursor, ["quokka", "count"], [shown.pk])
     assert ours[shown.pk] == pytest.approx(before[shown.pk], rel=1e-9)
+
+
+def test_both_databases_rank_by_the_same_bm25_a_rare_word_outweighs_a_common_one():
+    """The same ordering on SQLite (FTS5's bm25) and PostgreSQL (the same formula over its
+    lexemes): a document with the query's rare word beats one with its common word twice,
+    and a word in the title beats the same word among the metadata."""
+    def document(object_id, title, body="", meta=""):
+        return Document.objects.create(kind="case", object_id=object_id, url=f"/x/{object_id}/",
+                                       title=title, body=body, meta=meta, published=True)
+
+    for n in range(12):
+        document(100 + n, f"Council housing repairs {n}", "Repairs to council homes.")
+    common = document(1, "Council council repairs", "Council repairs, council homes.")
+    rare = document(2, "Heat pumps for tenants", "Tenants get heat pumps and council help.")
+    in_title = document(3, "Damp survey of flats", "A survey of flats.")
+    in_meta = document(4, "Survey of flats", "A survey of flats.", meta="damp")
+
+    order = [document_id for document_id, _ in lexical.ranked(["council", "pumps"], limit=20)]
+    assert order.index(rare.pk) < order.index(common.pk)
+    order = [document_id for document_id, _ in lexical.ranked(["damp"], limit=20)]
+    assert order == [in_title.pk, in_meta.pk]
