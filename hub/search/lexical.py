@@ -26,7 +26,7 @@ FTS5_WEIGHTS = "2.0, 1.0, 0.5, 0.5"
 POSTGRESQL_WEIGHTS = "{0.25,0.5,1.0,1.0}"
 SELECTIVE_DF = 3000
 SQLITE_OVERFETCH = 4
-PG_CANDIDATES = 4   # PostgreSQL: ts_rank_cd picks 4 × limit candidates for BM25 to order
+PG_CANDIDATES = 2   # PostgreSQL: ts_rank_cd picks 2 × limit candidates for BM25 to order
 SCORED_HERE = 1000  # up to this many unpublished documents a person may see are scored in Python
 FREQUENCY_CACHE_SECONDS = 3600
 
@@ -87,19 +87,21 @@ def _ranked_postgresql(cursor, terms: list[str], limit: int, where: str, params:
     lexemes: ``ts_rank_cd`` (through the GIN index) picks PG_CANDIDATES × ``limit``
     candidates, which are then scored with the statistics of the published documents (every
     match, on an index of the real cases' size). Each lexeme's positions carry the weight
-    of the field they are in (A title … D meta), so its count per field is read off them."""
+    of the field they are in (A title … D meta), so its count per field is read off them; a
+    document's length is its number of distinct lexemes (FTS5 counts every word)."""
     lexemes = _lexemes(cursor, terms)
     wanted = sorted({lexeme for found in lexemes.values() for lexeme in found})
+    # The candidates' ids first (sorting the vectors themselves costs as much again); only
+    # the candidates' vectors are read again and unnested.
     cursor.execute(
-        f"""SELECT d.id,
-                   (SELECT sum(coalesce(array_length(u.positions, 1), 1))
-                    FROM unnest(d.search_vector) u),
+        f"""SELECT v.id, length(v.search_vector),
                    array(SELECT u.lexeme || ' ' || array_to_string(u.weights, '')
-                         FROM unnest(d.search_vector) u WHERE u.lexeme = ANY(%s))
-            FROM search_document d, to_tsquery('english', %s) q
-            WHERE d.search_vector @@ q AND {where}
-            ORDER BY ts_rank_cd('{POSTGRESQL_WEIGHTS}', d.search_vector, q) DESC, d.id
-            LIMIT %s""",  # noqa: S608 - constants; values are parameters
+                         FROM unnest(v.search_vector) u WHERE u.lexeme = ANY(%s))
+            FROM (SELECT d.id FROM search_document d, to_tsquery('english', %s) q
+                  WHERE d.search_vector @@ q AND {where}
+                  ORDER BY ts_rank_cd('{POSTGRESQL_WEIGHTS}', d.search_vector, q) DESC, d.id
+                  LIMIT %s) AS c
+            JOIN search_document v ON v.id = c.id""",  # noqa: S608 - constants; values are parameters
         [wanted, " | ".join(terms), *params, limit * PG_CANDIDATES])
     candidates = cursor.fetchall()
     if not candidates:
@@ -137,19 +139,20 @@ def _lexemes(cursor, terms: list[str]) -> dict[str, list[str]]:
 
 
 def _public_sizes_postgresql(cursor) -> tuple[int, float]:
-    """How many documents are published, and their average length in words: counted exactly
-    on a small index; on a large one the average is taken from a sample of about 2,000, and
-    both are remembered for an hour (they drift slowly)."""
+    """How many documents are published, and their average length (in distinct lexemes, as
+    ``length(tsvector)`` counts them without reading the positions): exact on a small index;
+    on a large one the average is taken from a sample of about 2,000, and both are
+    remembered for an hour (they drift slowly)."""
     key = "search:pg-sizes"
     known = cache.get(key)
     if known is not None:
         return known
     cursor.execute("SELECT count(*) FROM search_document WHERE published")
     rows = int(cursor.fetchone()[0])
-    sample = "" if rows <= 5000 else f"TABLESAMPLE BERNOULLI ({min(100.0, 2e5 / rows):.4f})"
+    # SYSTEM sampling reads only the sampled pages (BERNOULLI would read them all).
+    sample = "" if rows <= 5000 else f"TABLESAMPLE SYSTEM ({min(100.0, 2e5 / rows):.4f})"
     cursor.execute(
-        f"""SELECT avg((SELECT sum(coalesce(array_length(u.positions, 1), 1))
-                        FROM unnest(d.search_vector) u))
+        f"""SELECT avg(length(d.search_vector))
             FROM search_document d {sample} WHERE d.published""")  # noqa: S608 - a number
     average = float(cursor.fetchone()[0] or 0.0) or 1.0
     cache.set(key, (rows, average), FREQUENCY_CACHE_SECONDS)
@@ -302,16 +305,22 @@ def _estimate(cursor, sql: str, term: str) -> int:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
-def _published_count(cursor, vendor: str, term: str, *, scale: float = 1.0) -> int:
-    """How many published documents contain the term. On PostgreSQL it is counted through
-    the GIN index up to just past SELECTIVE_DF, so every rare word's count is exact (the
-    planner's statistics cover unpublished documents too: thousands of drafts sharing a word
-    must not make it look common to people who cannot see them); past that a common word's
-    count is the planner's estimate, scaled to the index's present size (counting it exactly
-    would read most of the table: 150 ms at 100k)."""
+def _published_count(cursor, vendor: str, term: str, *, fresh: bool = False,
+                     scale: float = 1.0, hidden: int = 0) -> int:
+    """How many published documents contain the term. On PostgreSQL, with ``fresh``
+    statistics, a common word's count is the planner's estimate (counting it exactly would
+    read most of the table: 150 ms at 100k), unless the ``hidden`` (unpublished) documents
+    could be what makes it look common: the statistics cover them too, and thousands of
+    drafts sharing a word must not make it common for people who cannot see them. Otherwise
+    it is counted through the GIN index up to just past SELECTIVE_DF (every rare word
+    exactly), and past that the estimate is scaled to the index's present size."""
     if vendor == "postgresql":
         sql = ("FROM search_document WHERE search_vector @@ to_tsquery('english', %s) "
                "AND published")
+        if fresh:
+            estimate = _estimate(cursor, sql, term)
+            if estimate > SELECTIVE_DF + hidden:
+                return estimate
         cursor.execute(f"SELECT count(*) FROM (SELECT 1 {sql} LIMIT %s) AS matches",  # noqa: S608
                        [term, SELECTIVE_DF + 1])
         counted = int(cursor.fetchone()[0])
@@ -354,10 +363,13 @@ def frequencies(terms: list[str], *, token: str, documents: int,
     missing = [term for term in terms if term not in counts]
     with connection.cursor() as cursor:
         if missing:
-            fresh, scale = True, 1.0
-            if vendor == "postgresql" and documents > SELECTIVE_DF:
-                fresh, scale = _statistics(cursor, documents)
-            counted = {term: _published_count(cursor, vendor, term, scale=scale or 1.0)
+            fresh, scale, hidden = True, 1.0, 0
+            if vendor == "postgresql":
+                fresh, scale = (_statistics(cursor, documents) if documents > SELECTIVE_DF
+                                else (False, 1.0))  # a small index: counting costs little
+                hidden = _unpublished(cursor) if fresh else 0
+            counted = {term: _published_count(cursor, vendor, term, fresh=fresh,
+                                              scale=scale or 1.0, hidden=hidden)
                        for term in missing}
             # Estimates from stale statistics are remembered only until ANALYZE may have run.
             seconds = FREQUENCY_CACHE_SECONDS if fresh else 60
