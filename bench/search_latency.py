@@ -219,7 +219,8 @@ def measure(size: int, client: Client, queries: list[str], generated_s: float) -
                                           documents=len(snapshot))
             counts.append(elapsed)
             elapsed, found = timed(lexical.ranked, lexical.selective(terms, frequencies),
-                                   limit=POOL, extra_visible=[], published=frequencies)
+                                   limit=POOL, extra_visible=[], published=frequencies,
+                                   token=snapshot.token)
             ranked.append(elapsed)
             best_three = [document_id for document_id, _ in found[:3]]
             if best_three:

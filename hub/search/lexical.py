@@ -63,13 +63,14 @@ def selective(terms: list[str], frequencies: dict[str, int]) -> list[str]:
 
 
 def ranked(terms: list[str], *, limit: int, kinds: list[str] | None = None,
-           extra_visible: list[int] = (),
-           published: dict[str, int] | None = None) -> list[tuple[int, float]]:
+           extra_visible: list[int] = (), published: dict[str, int] | None = None,
+           token: str = "") -> list[tuple[int, float]]:
     """``[(document id, score)]`` for the OR of ``terms``, best first. On PostgreSQL at most
     ``limit``, all visible; on SQLite up to four times as many, visible or not: the caller
     keeps the visible ones (``selectors._rank`` filters every hit through its mask).
     ``published``: how many published documents contain each term, when the caller knows
-    (``frequencies`` without ``extra_visible``)."""
+    (``frequencies`` without ``extra_visible``); ``token``: the index's version (statistics
+    are remembered until it changes)."""
     if not terms:
         return []
     vendor = connection.vendor
@@ -77,12 +78,13 @@ def ranked(terms: list[str], *, limit: int, kinds: list[str] | None = None,
                              vendor=vendor)
     with connection.cursor() as cursor:
         if vendor == "postgresql":
-            return _ranked_postgresql(cursor, terms, limit, where, params, published)
+            return _ranked_postgresql(cursor, terms, limit, where, params, published, token)
         return _ranked_sqlite(cursor, terms, limit * SQLITE_OVERFETCH, list(extra_visible))
 
 
 def _ranked_postgresql(cursor, terms: list[str], limit: int, where: str, params: list,
-                       published: dict[str, int] | None) -> list[tuple[int, float]]:
+                       published: dict[str, int] | None,
+                       token: str) -> list[tuple[int, float]]:
     """The same BM25 as FTS5's, with the same field weights, over PostgreSQL's stemmed
     lexemes: ``ts_rank_cd`` (through the GIN index) picks PG_CANDIDATES × ``limit``
     candidates, which are then scored with the statistics of the published documents (every
@@ -106,7 +108,7 @@ def _ranked_postgresql(cursor, terms: list[str], limit: int, where: str, params:
     candidates = cursor.fetchall()
     if not candidates:
         return []
-    rows, average = _public_sizes_postgresql(cursor)
+    rows, average = _public_sizes_postgresql(cursor, token)
     matched = {term: (published or {}).get(term) for term in terms}
     matched = {term: count if count is not None else _published_count(cursor, "postgresql", term)
                for term, count in matched.items()}
@@ -138,12 +140,12 @@ def _lexemes(cursor, terms: list[str]) -> dict[str, list[str]]:
     return {term: list(found) for term, found in cursor.fetchall()}
 
 
-def _public_sizes_postgresql(cursor) -> tuple[int, float]:
+def _public_sizes_postgresql(cursor, token: str) -> tuple[int, float]:
     """How many documents are published, and their average length (in distinct lexemes, as
     ``length(tsvector)`` counts them without reading the positions): exact on a small index;
-    on a large one the average is taken from a sample of about 2,000, and both are
-    remembered for an hour (they drift slowly)."""
-    key = "search:pg-sizes"
+    on a large one the average is taken from a sample of about 2,000. Remembered until the
+    index changes (``token``; a minute without one)."""
+    key = "search:pg-sizes:" + hashlib.sha256(token.encode()).hexdigest()
     known = cache.get(key)
     if known is not None:
         return known
@@ -155,7 +157,7 @@ def _public_sizes_postgresql(cursor) -> tuple[int, float]:
         f"""SELECT avg(length(d.search_vector))
             FROM search_document d {sample} WHERE d.published""")  # noqa: S608 - a number
     average = float(cursor.fetchone()[0] or 0.0) or 1.0
-    cache.set(key, (rows, average), FREQUENCY_CACHE_SECONDS)
+    cache.set(key, (rows, average), FREQUENCY_CACHE_SECONDS if token else 60)
     return rows, average
 
 

@@ -279,7 +279,8 @@ def _rank(query, terms, snapshot, extra_rows, *, kinds, facets, method):
             terms, token=snapshot.token, documents=len(snapshot), extra_visible=extra_visible)
         found = lexical.ranked(lexical.selective(terms, frequencies),
                                limit=POOL * (FACET_POOL if filtered else 1),
-                               kinds=kinds, extra_visible=extra_visible, published=published)
+                               kinds=kinds, extra_visible=extra_visible, published=published,
+                               token=snapshot.token)
         lexical_hits = [(document_id, score) for document_id, score in found
                         if document_id in snapshot.row_of
                         and mask[snapshot.row_of[document_id]]][:POOL]

@@ -130,3 +130,25 @@ def test_both_databases_rank_by_the_same_bm25_a_rare_word_outweighs_a_common_one
     assert order.index(rare.pk) < order.index(common.pk)
     order = [document_id for document_id, _ in lexical.ranked(["damp"], limit=20)]
     assert order == [in_title.pk, in_meta.pk]
+
+
+def test_the_statistics_follow_the_index_as_it_grows():
+    """Statistics remembered from a small index must not outlive it: once cases are imported
+    (the index changes: ``bump``), words are weighed by the index as it is."""
+    from hub.search.vectors import bump, current_token
+
+    def document(object_id, title):
+        return Document.objects.create(kind="case", object_id=object_id, url=f"/x/{object_id}/",
+                                       title=title, body=title, published=True)
+
+    document(10, "Council repairs 0")
+    bump()
+    assert lexical.ranked(["council"], limit=10, token=current_token())
+    for n in range(1, 10):
+        document(10 + n, f"Council repairs {n}")
+    bees = document(1, "Rooftop beekeeping council")
+    repairs = document(2, "Council repairs council")
+    bump()
+    order = [document_id for document_id, _ in
+             lexical.ranked(["beekeeping", "council"], limit=20, token=current_token())]
+    assert order[0] == bees.pk and repairs.pk in order
