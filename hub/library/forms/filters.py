@@ -55,8 +55,18 @@ class EntryFilterForm(forms.Form):
     tag = forms.SlugField(required=False, max_length=90)
     organisation = forms.SlugField(required=False, max_length=255)
 
-    def __init__(self, *args, countries: list[tuple[str, str]] = (), **kwargs):
-        super().__init__(*args, **kwargs)
+    # The API's names for the same filters (GET /api/v1/cases?challenge_area=…): a link built
+    # for the API works on the page too.
+    API_NAMES = {"challenge_area": "area", "evidence_level": "evidence"}
+
+    def __init__(self, data=None, *args, countries: list[tuple[str, str]] = (), **kwargs):
+        if hasattr(data, "getlist") and any(name in data for name in self.API_NAMES):
+            data = data.copy()
+            for api_name, name in self.API_NAMES.items():
+                if api_name in data and name not in data:
+                    data.setlist(name, data.getlist(api_name))
+                data.pop(api_name, None)
+        super().__init__(data, *args, **kwargs)
         self.fields["country"].choices = list(countries)
 
     def clean(self):

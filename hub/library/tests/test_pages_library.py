@@ -370,3 +370,17 @@ def test_the_printable_view_has_the_content_without_the_navigation(client, full_
 
 def test_an_unknown_entry_is_not_found(client):
     assert client.get(reverse("library:entry", args=["no-such-entry"])).status_code == 404
+
+
+def test_the_list_takes_the_apis_names_for_its_filters_too(client):
+    from hub.library.taxonomy import ChallengeArea
+    from hub.library.tests.factories import EntryFactory
+
+    transport = EntryFactory(title="Night buses planned from phone data",
+                             challenge_area=ChallengeArea.TRANSPORT, evidence_level=3)
+    EntryFactory(title="Hospital discharge lounges", challenge_area=ChallengeArea.HEALTH,
+                 evidence_level=3)
+    for query in ("challenge_area=transport", "area=transport",
+                  "challenge_area=transport&evidence_level=3"):
+        page = client.get(f"/library/entries/?{query}")
+        assert [entry.pk for entry in page.context["page_obj"]] == [transport.pk], query
