@@ -18,7 +18,7 @@ from hub.api.pagination import LimitOffset
 from hub.core.ratelimit import allowed, retry_after, who
 from hub.search import registry, selectors
 from hub.search.models import UnansweredQuery
-from hub.search.services import record_unanswered, unanswered_close
+from hub.search.services import count_if_unanswered, unanswered_close
 
 router = Router()
 
@@ -111,9 +111,8 @@ def search(
     results = selectors.search(q, user=request.user, kinds=_kinds(kind),
                                facets={k: list(v) for k, v in facets.items() if v},
                                method=method, with_facets=True)
-    if method == "hybrid" and offset == 0 and results.poor and not any(facets.values()):
-        record_unanswered(results.query, results=results.count,
-                          best_score=results.closest, asked_by=who(request))
+    count_if_unanswered(results, first_page=offset == 0,
+                        narrowed=bool(kind) or any(facets.values()), asked_by=who(request))
     return {"count": results.count,
             "results": [_result(hit) for hit in results.hits[offset:offset + limit]],
             "facets": results.facets, "places": sorted(results.places)}

@@ -161,6 +161,17 @@ def batch():
 # --- Questions the hub cannot answer yet ---------------------------------------------------
 
 
+def count_if_unanswered(results, *, first_page: bool, narrowed: bool,
+                        asked_by: str | None) -> None:
+    """The one rule, for the page and the API alike, for when a search is a question the hub
+    cannot answer: the hub's own (hybrid) ranking answered poorly, on the first page of
+    results, with no filter (kind or facet) narrowing them — a filtered search that finds
+    little says nothing about what the library lacks."""
+    if results.method == "hybrid" and results.poor and first_page and not narrowed:
+        record_unanswered(results.query, results=results.count, best_score=results.closest,
+                          asked_by=asked_by)
+
+
 def record_unanswered(query: str, *, results: int, best_score: float | None,
                       asked_by: str | None = None) -> None:
     """Count a query that found nothing, or nothing close. Only the words are kept; words

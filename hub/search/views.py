@@ -16,7 +16,7 @@ from hub.core.ratelimit import allowed, retry_after, who
 from hub.search import registry, selectors
 from hub.search.forms import SearchForm, SimilarForm, UnansweredStatusForm
 from hub.search.models import UnansweredQuery
-from hub.search.services import record_unanswered, unanswered_close
+from hub.search.services import count_if_unanswered, unanswered_close
 
 PAGE_SIZE = 10
 FACET_PARAMETERS = ("kind", "entry_type", "challenge_area", "country", "evidence_level", "year",
@@ -56,10 +56,9 @@ def search(request: HttpRequest) -> HttpResponse:
                                with_facets=True)
     page = Paginator(results.hits, PAGE_SIZE).get_page(request.GET.get("page"))
     # Curators opening a recorded question from their list are not asking it again.
-    if (page.number == 1 and results.poor and not chosen and not kinds
-            and request.GET.get("from") != "unanswered"):
-        record_unanswered(query, results=results.count, best_score=results.closest,
-                          asked_by=who(request))
+    if request.GET.get("from") != "unanswered":
+        count_if_unanswered(results, first_page=page.number == 1,
+                            narrowed=bool(chosen or kinds), asked_by=who(request))
     for hit in page.object_list:
         hit.label = _label(hit)
     names = selectors.facet_names()

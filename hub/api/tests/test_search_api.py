@@ -286,6 +286,7 @@ def test_only_the_first_page_of_an_unfiltered_hybrid_search_is_counted(client, r
     ok(client.get(SEARCH, {"q": POOR_QUERY}))
     ok(client.get(SEARCH, {"q": POOR_QUERY, "offset": 10}))       # the next page
     ok(client.get(SEARCH, {"q": POOR_QUERY, "country": "GB"}))    # a filter narrowed it
+    ok(client.get(SEARCH, {"q": POOR_QUERY, "kind": "case"}))     # so did a kind, as on the page
     ok(client.get(SEARCH, {"q": POOR_QUERY, "method": "lexical"}))  # a comparison
     assert UnansweredQuery.objects.get().times == 1
 

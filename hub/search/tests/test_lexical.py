@@ -152,3 +152,25 @@ def test_the_statistics_follow_the_index_as_it_grows():
     order = [document_id for document_id, _ in
              lexical.ranked(["beekeeping", "council"], limit=20, token=current_token())]
     assert order[0] == bees.pk and repairs.pk in order
+
+
+def test_someone_who_sees_every_one_of_many_drafts_has_them_ranked_by_the_database(
+        monkeypatch):
+    """A curator sees every unpublished document: past SCORED_HERE of them they are ranked
+    from the table of everything (whose statistics are then exactly what the curator sees),
+    and published documents still score as they do for everyone."""
+    monkeypatch.setattr(lexical, "SCORED_HERE", 1)
+
+    def document(object_id, title, *, published):
+        return Document.objects.create(kind="case", object_id=object_id, url=f"/x/{object_id}/",
+                                       title=title, body=title, published=published)
+
+    shown = document(1, "Rooftop beekeeping at the town hall", published=True)
+    document(2, "Allotments for council tenants", published=True)
+    drafts = [document(3, "Beekeeping in parks", published=False).pk,
+              document(4, "Beekeeping lessons in schools", published=False).pk]
+    everyone = dict(lexical.ranked(["beekeeping"], limit=10))
+    curator = dict(lexical.ranked(["beekeeping"], limit=10, extra_visible=drafts))
+    assert set(curator) == {shown.pk, *drafts}
+    assert curator[shown.pk] == pytest.approx(everyone[shown.pk], abs=1e-12)
+    assert all(curator[pk] > 0 for pk in drafts)
