@@ -38,6 +38,10 @@ class SearchResultOut(Schema):
     score: float = Field(description="Higher is closer; comparable within one response")
     caption: str = Field(description="Organisation, country, year")
     snippet: str = Field(description="Where the text matched, with matches in <mark>")
+    published: bool = Field(description="False for unpublished work, which only those who may "
+                                        "open it ever see")
+    state: str = Field(description="For unpublished work, what it is (Draft, In review, "
+                                   "Archived…); empty when published")
 
 
 class FacetValueOut(Schema):
@@ -63,7 +67,8 @@ def _result(hit: selectors.Hit) -> dict:
     document = hit.document
     return {"kind": document.kind, "id": document.object_id, "source_id": document.source_id,
             "title": document.title, "url": document.url, "score": round(hit.score, 6),
-            "caption": document.caption, "snippet": str(hit.snippet)}
+            "caption": document.caption, "snippet": str(hit.snippet),
+            "published": document.published, "state": document.state}
 
 
 # The kinds that apps have registered for search (the library's "case" now; ideas,

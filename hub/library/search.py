@@ -45,6 +45,7 @@ def entry_document(entry: Entry) -> DocumentData:
         title=entry.title,
         url=entry.get_absolute_url(),
         published=entry.status == Status.PUBLISHED,
+        state="" if entry.status == Status.PUBLISHED else entry.get_status_display(),
         body=entry.summary,
         detail=entry.results,
         meta=meta,

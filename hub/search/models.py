@@ -22,6 +22,8 @@ class Document(models.Model):
     meta = models.TextField(blank=True)               # D / 0.5: organisation, country, area
     url = models.CharField(max_length=500)
     published = models.BooleanField(default=False, db_index=True)
+    # What an unpublished object is, in words ("Draft", "In review"); empty when published.
+    state = models.CharField(max_length=40, blank=True)
     # {"challenge_area": ["health"], "country": ["GB"], "evidence_level": ["2"], ...}
     facets = models.JSONField(default=dict, blank=True)
     # What is shown under the title in results: organisation, country, year…

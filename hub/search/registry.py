@@ -25,6 +25,7 @@ class DocumentData:
     meta: str = ""          # organisation, country, challenge area as words
     source_id: str = ""
     caption: str = ""       # shown under the title in results
+    state: str = ""         # unpublished: what it is ("Draft", "In review"), shown on its tag
     facets: dict[str, list[str]] = field(default_factory=dict)
 
     def embedding_text(self) -> str:

@@ -95,10 +95,11 @@ def _write(kind_name: str, documents: list[registry.DocumentData], *,
             document = existing.get(data.object_id) or Document(kind=kind_name,
                                                                 object_id=data.object_id)
             for name in ("source_id", "title", "body", "detail", "meta", "url", "published",
-                         "facets", "caption"):
+                         "facets", "caption", "state"):
                 setattr(document, name, getattr(data, name))
             document.title = document.title[:300]
             document.caption = document.caption[:300]
+            document.state = document.state[:40]
             document.source_id = (document.source_id or "")[:100]
             fields = None
             if data.object_id in vectors:
@@ -106,7 +107,7 @@ def _write(kind_name: str, documents: list[registry.DocumentData], *,
                 document.text_hash = hashes[data.object_id]
             elif document.pk:
                 fields = ["source_id", "title", "body", "detail", "meta", "url", "published",
-                          "facets", "caption", "updated_at"]
+                          "facets", "caption", "state", "updated_at"]
             document.save(update_fields=fields)
         bump()
     return len(missing)

@@ -264,3 +264,37 @@ def test_searching_too_often_is_asked_to_wait_with_a_429(client, settings):
     assert client.post("/search/similar/", draft).status_code == 429
     assert client.post("/api/v1/search/similar", {"text": "bees on roofs"},
                        content_type="application/json").status_code == 429
+
+
+@pytest.mark.parametrize(("status", "tag"), [
+    ("draft", "Not published: draft"),
+    ("in-review", "Not published: in review"),
+    ("changes-requested", "Not published: changes requested"),
+    ("archived", "Not published: archived"),
+])
+def test_the_author_sees_what_state_their_unpublished_entry_is_in(signed_in, status, tag):
+    from hub.core.testing.cast import make_person
+
+    author = make_person("practitioner")
+    entry = EntryFactory(title="Rooftop beekeeping on council offices",
+                         summary="Staff keep bees on the roofs of council offices.",
+                         status=status, author=author)
+    index_objects("case", [entry.pk])
+    client = signed_in(author)
+    page = client.get("/search/", {"q": "rooftop beekeeping"}).content.decode()
+    assert tag in page
+    row = client.get("/api/v1/search", {"q": "rooftop beekeeping"}).json()["results"][0]
+    assert (row["id"], row["published"], row["state"].lower()) == (
+        entry.pk, False, tag.removeprefix("Not published: "))
+    # So does the prior-art panel, shown while they write another entry.
+    panel = client.post("/search/similar/", {"title": "Rooftop beekeeping",
+                                             "summary": "Bees on council roofs"})
+    assert tag in panel.content.decode()
+
+    entry.status = "published"
+    entry.save()
+    index_objects("case", [entry.pk])
+    page = client.get("/search/", {"q": "rooftop beekeeping"}).content.decode()
+    assert "Not published" not in page
+    row = client.get("/api/v1/search", {"q": "rooftop beekeeping"}).json()["results"][0]
+    assert (row["published"], row["state"]) == (True, "")
