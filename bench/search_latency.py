@@ -154,7 +154,7 @@ class Breakdown:
                  selectors, selectors, api, selectors, selectors),
                 ("snapshot", "_semantic", "ranked", "frequencies", "containing", "top", "_near",
                  "_hits",
-                 "facet_counts", "snippet", "record_unanswered", "_rank", "search"),
+                 "facet_counts", "snippet", "count_if_unanswered", "_rank", "search"),
                 PARTS, strict=True):
             self.wrap(owner, name, label, instance=owner is index)
         return self

@@ -6,6 +6,10 @@ on one CPU thread: measured here, torch's default of one thread per core made si
 ten times slower whenever anything else was busy (docs/research/search-lab/REPORT.md §1).
 Vectors are unit length (cosine = dot product), float32, 384 numbers.
 
+The same pass also gives each word piece's own contextual vector (``encode``): search compares
+a query's pieces with those of its best candidates (late interaction, "MaxSim"; decision 6),
+so a document keeps them too, packed small (``pack_tokens``: about 32 KB for a case).
+
 Everything the model does runs on one thread of its own (``_model_thread``): requests served
 by several threads never use the tokenizer at the same time (Hugging Face's fast tokenizers are
 not safe for that), and a search can embed its query while its own thread asks the database
@@ -14,9 +18,11 @@ for the lexical hits (``embed_query_soon``).
 
 import hashlib
 import os
+import string
 import threading
 from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -30,7 +36,8 @@ os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 _lock = threading.Lock()
 _model = None
-_query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+_punctuation: np.ndarray | None = None  # piece id → whether the piece is punctuation only
+_query_cache: OrderedDict[str, "Encoded"] = OrderedDict()
 QUERY_CACHE_SIZE = 2048
 REMEMBERED_CHARACTERS = 300  # longer texts are not queries people repeat: not remembered
 _model_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embedding")
@@ -66,6 +73,56 @@ def model():
     return _model
 
 
+@dataclass(frozen=True)
+class Encoded:
+    """A text as the model sees it: its unit vector, and the word pieces it was cut into
+    (without [CLS], [SEP] and punctuation) each with its own contextual unit vector."""
+
+    vector: np.ndarray  # (384,) float32
+    pieces: np.ndarray  # (n,) uint16 word-piece ids, in the order of the text
+    tokens: np.ndarray  # (n, 384) float32, one unit vector per piece
+
+
+def _punctuation_pieces() -> np.ndarray:
+    global _punctuation
+    if _punctuation is None:
+        tokenizer = model().tokenizer
+        marks = np.zeros(len(tokenizer), dtype=bool)
+        for piece, piece_id in tokenizer.get_vocab().items():
+            marks[piece_id] = all(character in string.punctuation for character in piece)
+        _punctuation = marks
+    return _punctuation
+
+
+def _encode_full(texts: list[str]) -> list[Encoded]:
+    features = model().encode(texts, batch_size=BATCH_SIZE, output_value=None,
+                              show_progress_bar=False)
+    punctuation = _punctuation_pieces()
+    encoded = []
+    for row in features:
+        present = row["attention_mask"].numpy().astype(bool)
+        ids = row["input_ids"].numpy()[present][1:-1]  # without [CLS] and [SEP]
+        tokens = row["token_embeddings"].float().numpy()[present][1:-1]
+        keep = ~punctuation[ids]
+        if not keep.any():
+            keep[:] = True
+        ids, tokens = ids[keep], tokens[keep]
+        norms = np.linalg.norm(tokens, axis=1, keepdims=True)
+        vector = row["sentence_embedding"].float().numpy()
+        encoded.append(Encoded(
+            vector=(vector / (np.linalg.norm(vector) or 1.0)).astype(np.float32),
+            pieces=ids.astype(np.uint16),
+            tokens=(tokens / np.where(norms == 0, 1.0, norms)).astype(np.float32)))
+    return encoded
+
+
+def encode(texts: list[str]) -> list[Encoded]:
+    """Each text's vector and word-piece vectors (what the index stores for a document)."""
+    if not texts:
+        return []
+    return _model_thread.submit(_encode_full, list(texts)).result()
+
+
 def _encode(texts: list[str]) -> np.ndarray:
     vectors = model().encode(texts, batch_size=BATCH_SIZE, normalize_embeddings=True,
                              convert_to_numpy=True, show_progress_bar=False)
@@ -79,19 +136,19 @@ def embed(texts: list[str]) -> np.ndarray:
     return _model_thread.submit(_encode, list(texts)).result()
 
 
-def _embed_and_remember(text: str) -> np.ndarray:
-    vector = _encode([text])[0]
+def _encode_and_remember(text: str) -> Encoded:
+    encoded = _encode_full([text])[0]
     if len(text) > REMEMBERED_CHARACTERS:
-        return vector
+        return encoded
     with _lock:
-        _query_cache[text] = vector
+        _query_cache[text] = encoded
         while len(_query_cache) > QUERY_CACHE_SIZE:
             _query_cache.popitem(last=False)
-    return vector
+    return encoded
 
 
-def embed_query_soon(text: str) -> Future:
-    """A query's vector (``.result()``), embedded on the model's thread while the caller goes
+def encode_query_soon(text: str) -> Future:
+    """A query's ``Encoded`` (``.result()``), made on the model's thread while the caller goes
     on; remembered for the most recent queries of this process (up to
     REMEMBERED_CHARACTERS long: the memory stays small whatever people send)."""
     with _lock:
@@ -101,18 +158,18 @@ def embed_query_soon(text: str) -> Future:
             done: Future = Future()
             done.set_result(cached)
             return done
-    return _model_thread.submit(_embed_and_remember, text)
+    return _model_thread.submit(_encode_and_remember, text)
 
 
 def warm_up() -> Future:
     """Load the model and run it once, on the model's thread, so that the first person to
     search after the server starts does not wait ~10 s for it (called by config/wsgi.py)."""
-    return _model_thread.submit(_encode, ["warm up"])
+    return _model_thread.submit(_encode_full, ["warm up"])
 
 
 def embed_query(text: str) -> np.ndarray:
     """A query's vector, remembered for the most recent queries of this process."""
-    return embed_query_soon(text).result()
+    return encode_query_soon(text).result().vector
 
 
 def to_bytes(vector: np.ndarray) -> bytes:
@@ -124,6 +181,38 @@ def from_bytes(data: bytes | memoryview | None) -> np.ndarray | None:
         return None
     vector = np.frombuffer(bytes(data), dtype="<f4")
     return vector if vector.shape == (DIMENSIONS,) else None
+
+
+def pack_tokens(encoded: Encoded) -> bytes:
+    """A document's word pieces and their vectors, small: each vector scaled so that its
+    largest number is 127 and rounded to 8 bits (its scale kept as a float32). Per piece: 2 +
+    4 + 384 bytes (an 82-piece case: 32 KB; float32 would take 126 KB)."""
+    tokens = encoded.tokens
+    scales = np.abs(tokens).max(axis=1) / 127.0
+    scales[scales == 0] = 1.0
+    codes = np.rint(tokens / scales[:, None]).clip(-127, 127).astype(np.int8)
+    return (np.asarray(encoded.pieces, dtype="<u2").tobytes()
+            + scales.astype("<f4").tobytes() + codes.tobytes())
+
+
+def unpack_tokens(data: bytes | memoryview | None) -> tuple[np.ndarray, np.ndarray] | None:
+    """(pieces, (n, 384) float32 vectors) from ``pack_tokens``; None for no or damaged data."""
+    if not data:
+        return None
+    data = bytes(data)
+    count, remainder = divmod(len(data), 2 + 4 + DIMENSIONS)
+    if remainder or not count:
+        return None
+    pieces = np.frombuffer(data, dtype="<u2", count=count)
+    scales = np.frombuffer(data, dtype="<f4", count=count, offset=2 * count)
+    codes = np.frombuffer(data, dtype=np.int8, offset=6 * count).reshape(count, DIMENSIONS)
+    return pieces, codes.astype(np.float32) * scales[:, None]
+
+
+def pack_pieces(encoded: Encoded) -> bytes:
+    """The distinct word pieces of a document, for counting in how many documents each
+    piece appears (the weight of a query's piece: ``vectors.Snapshot.piece_weights``)."""
+    return np.unique(encoded.pieces).astype("<u2").tobytes()
 
 
 def text_hash(text: str) -> str:

@@ -2,7 +2,8 @@
 
 The lexical index is kept by the database itself (SQLite: an FTS5 table fed by triggers;
 PostgreSQL: a generated, weighted ``tsvector`` column with a GIN index — both made in
-migration 0002, outside the ORM). The embedding is stored here, as float32 bytes.
+migration 0002, outside the ORM). The embedding is stored here, as float32 bytes, with the
+word-piece vectors of the same text.
 """
 
 from django.db import models
@@ -23,7 +24,7 @@ class Document(models.Model):
     url = models.CharField(max_length=500)
     published = models.BooleanField(default=False, db_index=True)
     # What an unpublished object is, in words ("Draft", "In review"); empty when published.
-    state = models.CharField(max_length=40, blank=True)
+    state = models.CharField(max_length=40, blank=True, default="")
     # {"challenge_area": ["health"], "country": ["GB"], "evidence_level": ["2"], ...}
     facets = models.JSONField(default=dict, blank=True)
     # What is shown under the title in results: organisation, country, year…
@@ -31,6 +32,10 @@ class Document(models.Model):
     # The text embedded, hashed: an unchanged text is never embedded twice.
     text_hash = models.CharField(max_length=64, blank=True)
     embedding = models.BinaryField(null=True, blank=True)
+    # Each word piece of the embedded text with its own vector (embedding.pack_tokens), read
+    # only for a query's best candidates; and the distinct pieces, read with the vectors.
+    tokens = models.BinaryField(null=True, blank=True)
+    pieces = models.BinaryField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:

@@ -37,7 +37,7 @@ import numpy as np
 from django.db.models import Count, Q, QuerySet
 
 from hub.search import lexical, places, registry
-from hub.search.embedding import embed, embed_query_soon
+from hub.search.embedding import Encoded, embed, encode_query_soon, unpack_tokens
 from hub.search.models import Document, UnansweredQuery
 from hub.search.text import normalise_query, query_terms, snippet
 from hub.search.vectors import Snapshot, index, top
@@ -63,6 +63,10 @@ PRIOR_ART_CHARACTERS = 2000
 METHODS = ("hybrid", "lexical", "semantic")
 ALL_WORDS = 0.999   # coverage that means every word of the query
 FACET_POOL = 20     # with facets chosen, lexical hits are filtered from POOL × this
+# Late interaction: the LATE_POOL best candidates are compared piece by piece with the query
+# (MaxSim), and their closeness becomes (1 − LATE_WEIGHT) · cosine + LATE_WEIGHT · MaxSim.
+LATE_POOL = 50
+LATE_WEIGHT = 0.5
 
 # The semantic leg (embed the query, multiply, take the nearest) touches no database, so it
 # runs here while the request's own thread asks the database for the lexical leg.
@@ -225,28 +229,54 @@ class _Semantic:
     cosines: np.ndarray     # every document's cosine to the query
     nearest: list[int]      # the rows of the SEMANTIC_POOL nearest allowed documents
     region: np.ndarray      # the rows of the NEIGHBOURHOOD nearest visible documents
+    encoded: Encoded | None = None  # the query, with its word pieces
 
 
 def _semantic(query: str, snapshot: Snapshot, mask: np.ndarray,
               visible: np.ndarray) -> _Semantic:
     if not len(snapshot):
         return _Semantic(np.zeros(0), [], np.zeros(0, dtype=np.int64))
-    return _semantic_rows(snapshot, snapshot.matrix @ embed_query_soon(query).result(), mask,
-                          visible)
+    encoded = encode_query_soon(query).result()
+    return _semantic_rows(snapshot, snapshot.matrix @ encoded.vector, mask, visible,
+                          encoded=encoded)
 
 
 def _semantic_rows(snapshot: Snapshot, cosines: np.ndarray, mask: np.ndarray,
-                   visible: np.ndarray) -> _Semantic:
+                   visible: np.ndarray, *, encoded: Encoded | None = None) -> _Semantic:
     return _Semantic(cosines, top(cosines, mask, SEMANTIC_POOL).tolist(),
-                     top(cosines, visible & snapshot.present, NEIGHBOURHOOD))
+                     top(cosines, visible & snapshot.present, NEIGHBOURHOOD), encoded)
 
 
-def _near(snapshot: Snapshot, semantic: _Semantic, rows: list[int]) -> dict[int, float]:
-    """{row: the best cosine to the query among the row's NEIGHBOURS closest documents in the
-    query's region} (itself excluded). The region is the NEIGHBOURHOOD documents nearest the
-    query that the person may see and that have a vector: what others keep unpublished cannot
-    move a score. A row outside the region (far from the query, found by its words or a
-    filter) has no neighbours there worth the name: 0."""
+def maxsim(encoded: Encoded, weights: np.ndarray, document_ids: list[int]) -> dict[int, float]:
+    """{document id: how closely its word pieces answer the query's}, for documents that have
+    word-piece vectors: for each piece of the query the best cosine with any piece of the
+    document, averaged with the pieces' weights (rare pieces count more: ``weights``, one per
+    piece of the query). Read from the database for these documents only."""
+    rows = Document.objects.filter(id__in=document_ids, tokens__isnull=False).values_list(
+        "id", "tokens")
+    unpacked = [(document_id, unpack_tokens(data)) for document_id, data in rows]
+    unpacked = [(document_id, tokens[1]) for document_id, tokens in unpacked if tokens]
+    if not unpacked or not len(encoded.tokens):
+        return {}
+    lengths = [len(vectors) for _, vectors in unpacked]
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    best = np.maximum.reduceat(encoded.tokens @ np.concatenate([v for _, v in unpacked]).T,
+                               starts, axis=1)  # (query pieces, documents)
+    if not weights.sum():
+        weights = np.ones(len(encoded.tokens), dtype=np.float32)
+    scores = (weights @ best) / weights.sum()
+    return {document_id: float(score)
+            for (document_id, _), score in zip(unpacked, scores, strict=True)}
+
+
+def _near(snapshot: Snapshot, semantic: _Semantic, rows: list[int], *,
+          closeness: dict[int, float] | None = None) -> dict[int, float]:
+    """{row: the best closeness to the query among the row's NEIGHBOURS closest documents in
+    the query's region} (itself excluded): their cosine, or the late-interaction closeness
+    of those that have one (``closeness``). The region is the NEIGHBOURHOOD documents nearest
+    the query that the person may see and that have a vector: what others keep unpublished
+    cannot move a score. A row outside the region (far from the query, found by its words or
+    a filter) has no neighbours there worth the name: 0."""
     near = dict.fromkeys(rows, 0.0)
     region = semantic.region
     count = min(NEIGHBOURS, len(region) - 1)
@@ -254,10 +284,14 @@ def _near(snapshot: Snapshot, semantic: _Semantic, rows: list[int]) -> dict[int,
     candidates = np.array([row for row in rows if row in in_region], dtype=np.int64)
     if not len(candidates) or count < 1:
         return near
-    closeness = snapshot.matrix[candidates] @ snapshot.matrix[region].T
-    closeness[candidates[:, None] == region[None, :]] = -np.inf
-    neighbours = np.argpartition(-closeness, count - 1, axis=1)[:, :count]
-    best = semantic.cosines[region][neighbours].max(axis=1)
+    between = snapshot.matrix[candidates] @ snapshot.matrix[region].T
+    between[candidates[:, None] == region[None, :]] = -np.inf
+    neighbours = np.argpartition(-between, count - 1, axis=1)[:, :count]
+    values = semantic.cosines[region].copy()
+    for position, row in enumerate(region.tolist()):
+        if closeness and row in closeness:
+            values[position] = closeness[row]
+    best = values[neighbours].max(axis=1)
     near.update(zip(candidates.tolist(), best.tolist(), strict=True))
     return near
 
@@ -308,13 +342,37 @@ def _rank(query, terms, snapshot, extra_rows, *, kinds, facets, method):
         hybrid = method == "hybrid"
         near = _near(snapshot, legs, rows) if hybrid else dict.fromkeys(rows, 0.0)
         named = places.countries_in(query) if hybrid else frozenset()  # cached
-        for row in rows:
-            cosine, lex = float(legs.cosines[row]), lexical_of.get(row, 0.0)
-            direct = cosine + boost * lex
+
+        def score(row: int, closeness: float, near_row: float) -> float:
             place = PLACE_BOOST if named and named & snapshot.countries(row) else 0.0
-            scores[row] = (direct + NEIGHBOUR_WEIGHT * near[row] + place, cosine, lex, near[row])
+            return (closeness + boost * lexical_of.get(row, 0.0) + NEIGHBOUR_WEIGHT * near_row
+                    + place)
+
+        for row in rows:
+            cosine = float(legs.cosines[row])
+            scores[row] = (score(row, cosine, near[row]), cosine, lexical_of.get(row, 0.0),
+                           near[row])
+        if hybrid and legs.encoded is not None:
+            _late_interaction(snapshot, legs, scores, score)
     ordered = sorted(scores.items(), key=lambda item: (-item[1][0], int(snapshot.ids[item[0]])))
     return ordered, coverage, boost
+
+
+def _late_interaction(snapshot: Snapshot, legs: _Semantic, scores: dict, score) -> None:
+    """Score the LATE_POOL best rows again, each with its closeness by word pieces mixed into
+    its cosine, and its neighbours' closeness the same way (decision 6, step 6)."""
+    pool = sorted(scores, key=lambda row: (-scores[row][0], int(snapshot.ids[row])))[:LATE_POOL]
+    late = maxsim(legs.encoded, snapshot.piece_weights(legs.encoded.pieces),
+                  [int(snapshot.ids[row]) for row in pool])
+    closeness = {row: (1 - LATE_WEIGHT) * scores[row][1]
+                 + LATE_WEIGHT * late[int(snapshot.ids[row])]
+                 for row in pool if int(snapshot.ids[row]) in late}
+    if not closeness:
+        return
+    near = _near(snapshot, legs, pool, closeness=closeness)
+    for row in pool:
+        _, cosine, lex, _ = scores[row]
+        scores[row] = (score(row, closeness.get(row, cosine), near[row]), cosine, lex, near[row])
 
 
 def _hits(snapshot: Snapshot, ordered, extra_rows) -> list[Hit]:
@@ -322,8 +380,8 @@ def _hits(snapshot: Snapshot, ordered, extra_rows) -> list[Hit]:
     rule applied once more (a document unpublished a moment ago is dropped)."""
     ids = [int(snapshot.ids[row]) for row, _ in ordered]
     extra_ids = [int(i) for i in snapshot.ids[extra_rows]]
-    documents = Document.objects.defer("embedding", "text_hash").filter(id__in=ids).filter(
-        Q(published=True) | Q(id__in=extra_ids))
+    documents = Document.objects.defer("embedding", "text_hash", "tokens", "pieces").filter(
+        Q(published=True) | Q(id__in=extra_ids), id__in=ids)
     by_id = {document.id: document for document in documents}
     return [Hit(document=by_id[document_id], score=score, cosine=cosine, lexical=lex,
                 near=near)

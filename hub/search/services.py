@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from hub.core.audit import audit
 from hub.search import registry
-from hub.search.embedding import embed, text_hash, to_bytes
+from hub.search.embedding import encode, pack_pieces, pack_tokens, text_hash, to_bytes
 from hub.search.models import Document, UnansweredQuery
 from hub.search.text import query_terms, without_personal_data
 from hub.search.vectors import bump
@@ -75,10 +75,11 @@ def _write(kind_name: str, documents: list[registry.DocumentData], *,
     existing = {
         document.object_id: document
         for document in Document.objects.filter(kind=kind_name, object_id__in=ids)
-        .defer("embedding")
+        .defer("embedding", "tokens", "pieces")
     }
+    # A document indexed before word-piece vectors were kept is embedded again.
     with_vector = set(Document.objects.filter(kind=kind_name, object_id__in=ids,
-                                              embedding__isnull=False)
+                                              embedding__isnull=False, tokens__isnull=False)
                       .values_list("object_id", flat=True))
     texts = {d.object_id: d.embedding_text() for d in documents}
     hashes = {pk: text_hash(text) for pk, text in texts.items()}
@@ -89,7 +90,7 @@ def _write(kind_name: str, documents: list[registry.DocumentData], *,
                or d.object_id not in with_vector]
     if not embed_texts:
         missing = []
-    vectors = dict(zip(missing, embed([texts[pk] for pk in missing]), strict=True))
+    vectors = dict(zip(missing, encode([texts[pk] for pk in missing]), strict=True))
     with transaction.atomic():
         for data in documents:
             document = existing.get(data.object_id) or Document(kind=kind_name,
@@ -103,7 +104,10 @@ def _write(kind_name: str, documents: list[registry.DocumentData], *,
             document.source_id = (document.source_id or "")[:100]
             fields = None
             if data.object_id in vectors:
-                document.embedding = to_bytes(vectors[data.object_id])
+                encoded = vectors[data.object_id]
+                document.embedding = to_bytes(encoded.vector)
+                document.tokens = pack_tokens(encoded)
+                document.pieces = pack_pieces(encoded)
                 document.text_hash = hashes[data.object_id]
             elif document.pk:
                 fields = ["source_id", "title", "body", "detail", "meta", "url", "published",

@@ -44,8 +44,10 @@ class Snapshot:
     matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, DIMENSIONS), np.float32))
     present: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # has a vector
     facets: list[dict | str] = field(default_factory=list)  # dict, or JSON text until needed
+    pieces: list[bytes | None] = field(default_factory=list)  # distinct word pieces (uint16)
     row_of: dict[int, int] = field(default_factory=dict)
     _postings: dict | None = None
+    _piece_counts: tuple[np.ndarray, int] | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -64,6 +66,20 @@ class Snapshot:
                                      for value, rows in by_value.items()}
                               for name, by_value in built.items()}
         return self._postings
+
+    def piece_weights(self, pieces: np.ndarray) -> np.ndarray:
+        """How telling each of these word pieces is: ln((N + 1) / (n + 0.5)), at least 0, where
+        n of the N published documents contain it (never counting unpublished work, so nobody's
+        drafts move anyone's scores)."""
+        if self._piece_counts is None:
+            chunks = [np.frombuffer(self.pieces[row], dtype="<u2")
+                      for row in np.flatnonzero(self.published).tolist() if self.pieces[row]]
+            counts = (np.bincount(np.concatenate(chunks), minlength=1 << 16) if chunks
+                      else np.zeros(1 << 16, dtype=np.int64))
+            self._piece_counts = (counts, len(chunks))
+        counts, documents = self._piece_counts
+        found = counts[np.asarray(pieces, dtype=np.int64)]
+        return np.maximum(np.log((documents + 1) / (found + 0.5)), 0.0).astype(np.float32)
 
     def facets_at(self, row: int) -> dict[str, list]:
         """A row's facets: {"country": ["GB"], …}."""
@@ -102,7 +118,7 @@ class Snapshot:
         return allowed
 
 
-FIELDS = ("id", "object_id", "kind", "published", "facets", "embedding", "updated_at")
+FIELDS = ("id", "object_id", "kind", "published", "facets", "embedding", "pieces", "updated_at")
 
 
 class VectorIndex:
@@ -142,13 +158,13 @@ class VectorIndex:
         facets_sql = "facets::text" if connection.vendor == "postgresql" else "facets"
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT id, object_id, kind, published, {facets_sql}, embedding "  # noqa: S608
-                "FROM search_document ORDER BY id"
+                f"SELECT id, object_id, kind, published, {facets_sql}, embedding, "  # noqa: S608
+                "pieces FROM search_document ORDER BY id"
             )
             rows = cursor.fetchall()
         if not rows:
             return Snapshot(token=token)
-        ids, object_ids, kinds, published, facets, embeddings = zip(*rows, strict=True)
+        ids, object_ids, kinds, published, facets, embeddings, pieces = zip(*rows, strict=True)
         width = DIMENSIONS * 4
         blank = bytes(width)
         raw = b"".join(bytes(e) if e is not None and len(e) == width else blank
@@ -162,6 +178,7 @@ class VectorIndex:
             kinds=np.array(kinds, dtype="<U20"),
             published=np.fromiter((bool(p) for p in published), dtype=bool, count=len(rows)),
             matrix=matrix, present=matrix.any(axis=1), facets=list(facets),
+            pieces=[bytes(p) if p else None for p in pieces],
             row_of=dict(zip(ids, range(len(rows)), strict=True)),
         )
 
@@ -181,17 +198,20 @@ class VectorIndex:
         matrix = np.zeros((count, DIMENSIONS), dtype=np.float32)
         matrix[: len(old)] = old.matrix
         facets = list(old.facets) + [r[4] for r in additions]
+        pieces = list(old.pieces) + [None] * len(additions)
         row_of = dict(old.row_of)
         for offset, row in enumerate(additions):
             row_of[row[0]] = len(old) + offset
         for row in updates + additions:
             index = row_of[row[0]]
             kinds[index], published[index], facets[index] = row[2], row[3], row[4]
+            pieces[index] = bytes(row[6]) if row[6] else None
             vector = from_bytes(row[5])
             matrix[index] = vector if vector is not None else 0.0
         return Snapshot(token=token, last_updated=old.last_updated, ids=ids,
                         object_ids=object_ids, kinds=kinds, published=published, matrix=matrix,
-                        present=matrix.any(axis=1), facets=facets, row_of=row_of)
+                        present=matrix.any(axis=1), facets=facets, pieces=pieces,
+                        row_of=row_of)
 
     def forget(self) -> None:
         with self._lock:

@@ -85,7 +85,7 @@ def test_queries_embedded_from_many_threads_at_once_get_the_vectors_of_one_at_a_
     with ThreadPoolExecutor(max_workers=8) as pool:
         together = list(pool.map(embedding.embed_query, texts))
     assert np.allclose(np.stack(together), alone, atol=1e-5)
-    assert embedding.embed_query_soon(texts[0]).done()  # remembered
+    assert embedding.encode_query_soon(texts[0]).done()  # remembered
 
 
 # Python 3.12+ warns that forking a threaded process may deadlock: that is what is tested.
@@ -132,5 +132,6 @@ def test_the_web_server_loads_the_model_as_it_starts(monkeypatch, setting, warme
 
 
 def test_warming_up_loads_the_model_on_its_own_thread():
-    assert embedding.warm_up().result().shape == (1, embedding.DIMENSIONS)
-    assert embedding._model is not None
+    [warmed] = embedding.warm_up().result()
+    assert warmed.vector.shape == (embedding.DIMENSIONS,)
+    assert embedding._model is not None and embedding._punctuation is not None

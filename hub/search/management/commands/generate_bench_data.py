@@ -31,7 +31,7 @@ from hub.library.countries import country_code
 from hub.library.models import Entry, Status
 from hub.library.search import entry_document
 from hub.library.taxonomy import ChallengeArea, EntryKind, EvidenceLevel, OriginSector
-from hub.search.embedding import DIMENSIONS, text_hash, to_bytes
+from hub.search.embedding import DIMENSIONS, Encoded, pack_pieces, pack_tokens, text_hash, to_bytes
 from hub.search.models import Document
 from hub.search.vectors import bump
 
@@ -67,6 +67,22 @@ class Chain:
             following = self.next.get(words[-1])
             words.append(rng.choice(following) if following else rng.choice(self.starts))
         return " ".join(words)
+
+
+def _random_pieces(rng: np.random.Generator, count: int = 256) -> list[tuple[bytes, bytes]]:
+    """Word-piece data for bench documents, as ``pack_tokens`` and ``pack_pieces`` store it:
+    ``count`` random sets (40 to 150 pieces of random unit vectors, as long as real cases' texts
+    are), shared out at random. Searching reads each document's own row whatever it holds, so
+    the cost is that of real ones, and random vectors make no closeness to any query."""
+    made = []
+    for _ in range(count):
+        length = int(rng.integers(40, 151))
+        tokens = rng.standard_normal((length, DIMENSIONS), dtype=np.float32)
+        tokens /= np.linalg.norm(tokens, axis=1, keepdims=True)
+        encoded = Encoded(vector=tokens[0], tokens=tokens,
+                          pieces=rng.integers(1000, 30000, size=length).astype(np.uint16))
+        made.append((pack_tokens(encoded), pack_pieces(encoded)))
+    return made
 
 
 def _cases(path: Path) -> list[dict]:
@@ -145,6 +161,7 @@ class Command(BaseCommand):
 
         rng = random.Random(seed)  # noqa: S311 - synthetic text, not secrets
         vectors_rng = np.random.default_rng(seed)
+        pieces_pool = _random_pieces(vectors_rng)
         start = self._next_number()
         now = timezone.now()
         started = time.monotonic()
@@ -175,10 +192,12 @@ class Command(BaseCommand):
                 ))
             vectors = vectors_rng.standard_normal((size, DIMENSIONS), dtype=np.float32)
             vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+            pieces = [pieces_pool[i] for i in vectors_rng.integers(len(pieces_pool), size=size)]
             with transaction.atomic():
                 entries = Entry.objects.bulk_create(entries, batch_size=500)
                 documents = []
-                for entry, vector in zip(entries, vectors, strict=True):
+                for entry, vector, (tokens, distinct) in zip(entries, vectors, pieces,
+                                                             strict=True):
                     data = entry_document(entry)
                     documents.append(Document(
                         kind=KIND, object_id=data.object_id,
@@ -189,7 +208,7 @@ class Command(BaseCommand):
                         # The hash of the text a real indexing would embed: a later
                         # search_reindex keeps these vectors instead of running the model.
                         text_hash=text_hash(data.embedding_text()),
-                        embedding=to_bytes(vector),
+                        embedding=to_bytes(vector), tokens=tokens, pieces=distinct,
                     ))
                 Document.objects.bulk_create(documents, batch_size=500)
             done += size
