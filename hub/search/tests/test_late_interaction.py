@@ -1,0 +1,124 @@
+"""Late interaction (decision 6, step 7b): each document keeps its word pieces' vectors, small,
+and the best candidates of a query are scored again by how closely their pieces answer the
+query's pieces (MaxSim), weighted by how rare each piece is among published documents."""
+
+import numpy as np
+import pytest
+
+from hub.library.models import Status
+from hub.library.tests.factories import EntryFactory
+from hub.search import embedding, selectors, vectors
+from hub.search.models import Document
+from hub.search.services import index_objects
+
+pytestmark = pytest.mark.django_db
+
+TEXTS = [
+    "Early warning system spots pupils at risk of dropping out of school.",
+    "Rangers flew drones along the sea cliffs to count nesting puffins.",
+]
+
+
+def reference_maxsim(query: embedding.Encoded, document: embedding.Encoded,
+                     weights: np.ndarray) -> float:
+    best = (query.tokens @ document.tokens.T).max(axis=1)
+    return float((weights * best).sum() / weights.sum())
+
+
+def test_one_pass_gives_the_vector_and_a_unit_vector_per_word_piece_without_punctuation():
+    [encoded] = embedding.encode(["Housing First: keys to a flat, straight away!"])
+    assert np.allclose(encoded.vector, embedding.embed(
+        ["Housing First: keys to a flat, straight away!"])[0], atol=1e-5)
+    pieces = embedding.model().tokenizer.convert_ids_to_tokens(encoded.pieces.tolist())
+    assert pieces == ["housing", "first", "keys", "to", "a", "flat", "straight", "away"]
+    assert encoded.tokens.shape == (len(pieces), embedding.DIMENSIONS)
+    assert np.allclose(np.linalg.norm(encoded.tokens, axis=1), 1.0, atol=1e-5)
+
+
+def test_stored_piece_vectors_are_a_quarter_of_the_size_and_keep_their_direction():
+    [encoded] = embedding.encode([TEXTS[0]])
+    packed = embedding.pack_tokens(encoded)
+    assert len(packed) == len(encoded.pieces) * (2 + 4 + embedding.DIMENSIONS)
+    pieces, tokens = embedding.unpack_tokens(packed)
+    assert pieces.tolist() == encoded.pieces.tolist()
+    cosines = (tokens * encoded.tokens).sum(axis=1) / np.linalg.norm(tokens, axis=1)
+    assert cosines.min() > 0.9995
+    assert embedding.unpack_tokens(packed[:-1]) is None  # damaged: ignored, not misread
+    assert embedding.unpack_tokens(b"") is None
+
+
+def test_maxsim_is_the_weighted_mean_of_each_query_piece_s_best_match():
+    query, *documents = embedding.encode(["pupils likely to quit class prematurely", *TEXTS])
+    entries = [EntryFactory(title=text, summary="", status=Status.PUBLISHED) for text in TEXTS]
+    index_objects("case", [entry.pk for entry in entries])
+    ids = list(Document.objects.filter(object_id__in=[e.pk for e in entries])
+               .order_by("object_id").values_list("id", flat=True))
+    stored = [embedding.Encoded(vector=d.vector, pieces=unpacked[0], tokens=unpacked[1])
+              for d, unpacked in zip(documents, (
+                  embedding.unpack_tokens(Document.objects.get(id=i).tokens) for i in ids),
+                  strict=True)]
+    weights = np.linspace(0.5, 2.0, len(query.pieces)).astype(np.float32)
+    scores = selectors.maxsim(query, weights, ids)
+    for document_id, document in zip(ids, stored, strict=True):
+        assert scores[document_id] == pytest.approx(
+            reference_maxsim(query, document, weights), abs=1e-5)
+    # The school case answers the query's pieces better than the puffins do.
+    assert scores[ids[0]] > scores[ids[1]] + 0.1
+    # All weights nought (every piece in every document): each piece counts the same.
+    even = selectors.maxsim(query, np.zeros(len(query.pieces), np.float32), ids)
+    assert even[ids[0]] == pytest.approx(
+        reference_maxsim(query, stored[0], np.ones(len(query.pieces))), abs=1e-5)
+
+
+def test_a_piece_weighs_by_how_few_published_documents_have_it():
+    common, rare = 1000, 2000
+    snapshot = vectors.Snapshot(
+        published=np.array([True, True, True, False]),
+        pieces=[np.array(p, "<u2").tobytes() for p in ([common, rare], [common], [common],
+                                                        [rare])])
+    weights = snapshot.piece_weights(np.array([common, rare, 3000]))
+    # ln((N + 1) / (n + 0.5)) over the 3 published documents, never below 0; the hidden
+    # draft's piece is not counted.
+    assert weights.tolist() == pytest.approx([np.log(4 / 3.5), np.log(4 / 1.5), np.log(4 / 0.5)])
+
+
+def test_the_best_candidates_are_scored_again_by_their_pieces_and_others_keep_their_cosine(
+        monkeypatch):
+    school = EntryFactory(title="Early warning system for school dropout",
+                          summary="Schools flag pupils at risk of dropping out early.")
+    puffins = EntryFactory(title="Drones count nesting puffins",
+                           summary="Rangers flew drones along the sea cliffs.")
+    index_objects("case", [school.pk, puffins.pk])
+    query = "spotting teenagers likely to quit class prematurely"
+
+    def hits():
+        return {hit.document.object_id: hit
+                for hit in selectors.search(query, user=None, method="hybrid").hits}
+
+    def own_closeness(hit) -> float:  # the score without the neighbours' part (no boost here)
+        return hit.score - selectors.NEIGHBOUR_WEIGHT * hit.near
+
+    late = hits()
+    monkeypatch.setattr(selectors, "LATE_POOL", 0)
+    vectors.index.forget()
+    cosine_only = hits()
+    for pk in (school.pk, puffins.pk):
+        # The cosine itself (what "poor answer" judges) is the same either way…
+        assert late[pk].cosine == pytest.approx(cosine_only[pk].cosine, abs=1e-6)
+        assert own_closeness(cosine_only[pk]) == pytest.approx(cosine_only[pk].cosine, abs=1e-6)
+    # …but the school case's own closeness is now half its cosine and half its MaxSim.
+    weights = vectors.index.snapshot().piece_weights(embedding.encode([query])[0].pieces)
+    school_id = Document.objects.get(object_id=school.pk).id
+    [encoded] = embedding.encode([query])
+    expected = 0.5 * late[school.pk].cosine + 0.5 * selectors.maxsim(
+        encoded, weights, [school_id])[school_id]
+    assert own_closeness(late[school.pk]) == pytest.approx(expected, abs=1e-5)
+    assert abs(expected - late[school.pk].cosine) > 0.01
+
+    # A document indexed before pieces were kept keeps its cosine until it is re-indexed.
+    monkeypatch.setattr(selectors, "LATE_POOL", 50)
+    Document.objects.filter(object_id=school.pk).update(tokens=None)
+    vectors.bump()
+    assert own_closeness(hits()[school.pk]) == pytest.approx(late[school.pk].cosine, abs=1e-6)
+    assert index_objects("case", [school.pk])["embedded"] == 1
+    assert hits()[school.pk].score == pytest.approx(late[school.pk].score, abs=1e-6)
