@@ -39,6 +39,7 @@ _model = None
 _punctuation: np.ndarray | None = None  # piece id → whether the piece is punctuation only
 _query_cache: OrderedDict[str, "Encoded"] = OrderedDict()
 QUERY_CACHE_SIZE = 2048
+QUERY_CACHE_BYTES = 32 * 1024 * 1024  # and at most this much of word-piece vectors
 REMEMBERED_CHARACTERS = 300  # longer texts are not queries people repeat: not remembered
 _model_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embedding")
 
@@ -142,7 +143,9 @@ def _encode_and_remember(text: str) -> Encoded:
         return encoded
     with _lock:
         _query_cache[text] = encoded
-        while len(_query_cache) > QUERY_CACHE_SIZE:
+        while len(_query_cache) > 1 and (
+                len(_query_cache) > QUERY_CACHE_SIZE
+                or sum(kept.tokens.nbytes for kept in _query_cache.values()) > QUERY_CACHE_BYTES):
             _query_cache.popitem(last=False)
     return encoded
 

@@ -208,10 +208,24 @@ class VectorIndex:
             pieces[index] = bytes(row[6]) if row[6] else None
             vector = from_bytes(row[5])
             matrix[index] = vector if vector is not None else 0.0
-        return Snapshot(token=token, last_updated=old.last_updated, ids=ids,
-                        object_ids=object_ids, kinds=kinds, published=published, matrix=matrix,
-                        present=matrix.any(axis=1), facets=facets, pieces=pieces,
-                        row_of=row_of)
+        snapshot = Snapshot(token=token, last_updated=old.last_updated, ids=ids,
+                            object_ids=object_ids, kinds=kinds, published=published,
+                            matrix=matrix, present=matrix.any(axis=1), facets=facets,
+                            pieces=pieces, row_of=row_of)
+        if old._piece_counts is not None:
+            # Counting every document's pieces again takes 0.2 s at 100k: correct the counts
+            # by the rows that changed instead.
+            counts, documents = old._piece_counts[0].copy(), old._piece_counts[1]
+            for row in updates + additions:
+                index = row_of[row[0]]
+                if index < len(old) and old.published[index] and old.pieces[index]:
+                    np.subtract.at(counts, np.frombuffer(old.pieces[index], dtype="<u2"), 1)
+                    documents -= 1
+                if published[index] and pieces[index]:
+                    np.add.at(counts, np.frombuffer(pieces[index], dtype="<u2"), 1)
+                    documents += 1
+            snapshot._piece_counts = (counts, documents)
+        return snapshot
 
     def forget(self) -> None:
         with self._lock:

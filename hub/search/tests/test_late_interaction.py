@@ -122,3 +122,32 @@ def test_the_best_candidates_are_scored_again_by_their_pieces_and_others_keep_th
     assert own_closeness(hits()[school.pk]) == pytest.approx(late[school.pk].cosine, abs=1e-6)
     assert index_objects("case", [school.pk])["embedded"] == 1
     assert hits()[school.pk].score == pytest.approx(late[school.pk].score, abs=1e-6)
+
+
+def test_the_query_memory_keeps_its_size_in_bytes_whatever_the_queries(monkeypatch):
+    monkeypatch.setattr(embedding, "_query_cache", type(embedding._query_cache)())
+    [one] = embedding.encode(["a question about school dropout"])
+    monkeypatch.setattr(embedding, "QUERY_CACHE_BYTES", 3 * one.tokens.nbytes)
+    for word in ("school", "pupil", "class", "lesson", "teacher"):
+        embedding.embed_query(f"a question about {word} dropout")
+    assert list(embedding._query_cache) == [f"a question about {word} dropout"
+                                            for word in ("class", "lesson", "teacher")]
+
+
+def test_piece_counts_follow_each_change_to_the_index_as_a_full_count_would():
+    entries = [EntryFactory(title=text, summary="", status=Status.PUBLISHED) for text in TEXTS]
+    index_objects("case", [entry.pk for entry in entries])
+    probe = np.arange(1000, 30000, dtype=np.uint16)
+    vectors.index.snapshot().piece_weights(probe)  # counted once…
+    entries[0].status = Status.ARCHIVED  # …then one leaves the public, one joins, one changes
+    entries[0].save()
+    entries[1].title = "Drones count seabirds and puffins on the cliffs of Skellig Michael"
+    entries[1].save()
+    added = EntryFactory(title="Pupils at risk of dropping out get a mentor",
+                         status=Status.PUBLISHED)
+    index_objects("case", [entries[0].pk, entries[1].pk, added.pk])
+    followed = vectors.index.snapshot()
+    assert followed._piece_counts is not None  # corrected, not counted again
+    counted_again = vectors.Snapshot(published=followed.published, pieces=followed.pieces)
+    assert followed.piece_weights(probe).tolist() == counted_again.piece_weights(probe).tolist()
+    assert followed._piece_counts[1] == 2
