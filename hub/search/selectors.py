@@ -360,7 +360,7 @@ def _rank(query, terms, snapshot, extra_rows, *, kinds, facets, method):
 
 def _late_interaction(snapshot: Snapshot, legs: _Semantic, scores: dict, score) -> None:
     """Score the LATE_POOL best rows again, each with its closeness by word pieces mixed into
-    its cosine, and its neighbours' closeness the same way (decision 6, step 6)."""
+    its cosine, and its neighbours' closeness the same way (decision 6, step 7b)."""
     pool = sorted(scores, key=lambda row: (-scores[row][0], int(snapshot.ids[row])))[:LATE_POOL]
     late = maxsim(legs.encoded, snapshot.piece_weights(legs.encoded.pieces),
                   [int(snapshot.ids[row]) for row in pool])
