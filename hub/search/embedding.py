@@ -13,7 +13,7 @@ so a document keeps them too, packed small (``pack_tokens``: about 32 KB for a c
 Everything the model does runs on one thread of its own (``_model_thread``): requests served
 by several threads never use the tokenizer at the same time (Hugging Face's fast tokenizers are
 not safe for that), and a search can embed its query while its own thread asks the database
-for the lexical hits (``embed_query_soon``).
+for the lexical hits (``encode_query_soon``).
 """
 
 import hashlib
