@@ -92,6 +92,13 @@ def test_generate_bench_data_adds_published_searchable_documents():
     bench = Document.objects.filter(source_id__startswith="bench-")
     assert bench.count() == 25
     assert all(document.published and document.embedding for document in bench)
+    # With word pieces too, so that latency is measured with late interaction's reads.
+    from hub.search.embedding import unpack_tokens
+
+    for document in bench:
+        pieces, tokens = unpack_tokens(document.tokens)
+        assert 40 <= len(pieces) <= 150 and tokens.shape == (len(pieces), 384)
+        assert document.pieces
     from hub.search.text import query_terms
 
     word = query_terms(bench.first().title.removeprefix("[bench]"))[0]
