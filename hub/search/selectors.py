@@ -247,14 +247,16 @@ def _semantic_rows(snapshot: Snapshot, cosines: np.ndarray, mask: np.ndarray,
                      top(cosines, visible & snapshot.present, NEIGHBOURHOOD), encoded)
 
 
-def maxsim(encoded: Encoded, weights: np.ndarray, document_ids: list[int]) -> dict[int, float]:
+def maxsim(encoded: Encoded, weights: np.ndarray, document_ids: list[int], *,
+           token: str = "") -> dict[int, float]:
     """{document id: how closely its word pieces answer the query's}, for documents that have
     word-piece vectors: for each piece of the query the best cosine with any piece of the
     document, averaged with the pieces' weights (rare pieces count more: ``weights``, one per
-    piece of the query). Read from the database for these documents only."""
-    rows = Document.objects.filter(id__in=document_ids, tokens__isnull=False).values_list(
-        "id", "tokens")
-    unpacked = [(document_id, unpack_tokens(data)) for document_id, data in rows]
+    piece of the query). Read from the database for these documents only (or from the
+    process's memory of them, while the index is at ``token``)."""
+    packed = index.piece_vectors(document_ids, token)
+    unpacked = [(document_id, unpack_tokens(packed[document_id]))
+                for document_id in document_ids if document_id in packed]
     unpacked = [(document_id, tokens[1]) for document_id, tokens in unpacked if tokens]
     if not unpacked or not len(encoded.tokens):
         return {}
@@ -363,7 +365,7 @@ def _late_interaction(snapshot: Snapshot, legs: _Semantic, scores: dict, score) 
     its cosine, and its neighbours' closeness the same way (decision 6, step 7b)."""
     pool = sorted(scores, key=lambda row: (-scores[row][0], int(snapshot.ids[row])))[:LATE_POOL]
     late = maxsim(legs.encoded, snapshot.piece_weights(legs.encoded.pieces),
-                  [int(snapshot.ids[row]) for row in pool])
+                  [int(snapshot.ids[row]) for row in pool], token=snapshot.token)
     closeness = {row: (1 - LATE_WEIGHT) * scores[row][1]
                  + LATE_WEIGHT * late[int(snapshot.ids[row])]
                  for row in pool if int(snapshot.ids[row]) in late}

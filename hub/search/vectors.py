@@ -10,6 +10,7 @@ only the documents changed since (or everything, when documents were deleted).
 import json
 import threading
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -121,10 +122,48 @@ class Snapshot:
 FIELDS = ("id", "object_id", "kind", "published", "facets", "embedding", "pieces", "updated_at")
 
 
+PIECES_MEMORY_BYTES = 32 * 1024 * 1024  # the word-piece vectors a process keeps (~850 cases)
+
+
 class VectorIndex:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._snapshot = Snapshot()
+        # Recently read word-piece vectors (packed), for the index as it was at _pieces_token:
+        # a question asked again rescores the same candidates without reading them again.
+        self._pieces: OrderedDict[int, bytes] = OrderedDict()
+        self._pieces_token = ""
+
+    def piece_vectors(self, document_ids: list[int], token: str) -> dict[int, bytes]:
+        """{document id: its packed word-piece vectors} for those that have them, read from
+        the database unless this process read them since the index last changed (``token``:
+        any write to the index empties the memory, so nothing changed or hidden since is used;
+        without a token nothing is remembered)."""
+        if not token:
+            return {document_id: bytes(data) for document_id, data in Document.objects.filter(
+                id__in=document_ids, tokens__isnull=False).values_list("id", "tokens")}
+        with self._lock:
+            if token != self._pieces_token:
+                self._pieces.clear()
+                self._pieces_token = token
+            known = {}
+            for document_id in document_ids:
+                if document_id in self._pieces:
+                    self._pieces.move_to_end(document_id)
+                    known[document_id] = self._pieces[document_id]
+        missing = [document_id for document_id in document_ids if document_id not in known]
+        if missing:
+            read = dict(Document.objects.filter(id__in=missing, tokens__isnull=False)
+                        .values_list("id", "tokens"))
+            read = {document_id: bytes(data) for document_id, data in read.items()}
+            known.update(read)
+            with self._lock:
+                if token == self._pieces_token:
+                    self._pieces.update(read)
+                    size = sum(len(data) for data in self._pieces.values())
+                    while self._pieces and size > PIECES_MEMORY_BYTES:
+                        size -= len(self._pieces.popitem(last=False)[1])
+        return known
 
     def snapshot(self) -> Snapshot:
         """The documents as they are in the database now."""
@@ -227,7 +266,14 @@ class VectorIndex:
             snapshot._piece_counts = (counts, documents)
         return snapshot
 
+    def forget_pieces(self) -> None:
+        """Empty the memory of word-piece vectors (as a process that has just started)."""
+        with self._lock:
+            self._pieces.clear()
+            self._pieces_token = ""
+
     def forget(self) -> None:
+        self.forget_pieces()
         with self._lock:
             self._snapshot = Snapshot()
 

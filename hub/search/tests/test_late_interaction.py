@@ -151,3 +151,30 @@ def test_piece_counts_follow_each_change_to_the_index_as_a_full_count_would():
     counted_again = vectors.Snapshot(published=followed.published, pieces=followed.pieces)
     assert followed.piece_weights(probe).tolist() == counted_again.piece_weights(probe).tolist()
     assert followed._piece_counts[1] == 2
+
+
+def test_a_question_asked_again_rescores_its_candidates_from_memory_until_the_index_changes(
+        django_assert_num_queries, monkeypatch):
+    entries = [EntryFactory(title=text, summary="", status=Status.PUBLISHED) for text in TEXTS]
+    index_objects("case", [entry.pk for entry in entries])
+    ids = list(Document.objects.filter(object_id__in=[e.pk for e in entries])
+               .values_list("id", flat=True))
+    token = vectors.current_token()
+    first = vectors.index.piece_vectors(ids, token)
+    assert set(first) == set(ids)
+    with django_assert_num_queries(0):
+        assert vectors.index.piece_vectors(ids, token) == first
+    # Any write to the index (here: a new text for one of them) and they are read again.
+    entries[0].title = "Mentors for pupils at risk of leaving school early"
+    entries[0].save()
+    index_objects("case", [entries[0].pk])
+    changed = Document.objects.get(object_id=entries[0].pk)
+    token = vectors.current_token()
+    with django_assert_num_queries(1):
+        again = vectors.index.piece_vectors(ids, token)
+    assert again[changed.id] == bytes(changed.tokens) != first[changed.id]
+    # The memory keeps to its size: the oldest are let go first.
+    monkeypatch.setattr(vectors, "PIECES_MEMORY_BYTES", len(again[ids[1]]))
+    vectors.index.forget_pieces()
+    vectors.index.piece_vectors(ids, "some token")
+    assert list(vectors.index._pieces) == [ids[1]]
