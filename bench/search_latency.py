@@ -12,7 +12,8 @@ texts (data/queries-dev.jsonl), BENCH_ROUNDS rounds each (default 3):
 - `GET /api/v1/search?q=…&limit=10` in-process through Django's test client (whole stack:
   middleware, ranking, facets, snippets, serialisation), anonymous, the hub's hybrid ranking:
   "warm" with the query's embedding already in `embedding._query_cache` (and its candidates'
-  word-piece vectors in the process's memory), "cold" with both cleared before each request; and the lexical-only and semantic-only methods, warm;
+  word-piece vectors in the process's memory), "cold" with both cleared before each request;
+  and the lexical-only and semantic-only methods, warm;
 - the bare lexical database query (`lexical.ranked(terms, limit=50)`), the coverage look-ups
   (`lexical.frequencies`, uncached, and `lexical.containing` over the 3 best hits), the
   semantic leg alone (mask + numpy matmul + the 200 nearest and the query's region of 1,000,
