@@ -18,8 +18,8 @@ texts (data/queries-dev.jsonl), BENCH_ROUNDS rounds each (default 3):
   (`lexical.frequencies`, uncached, and `lexical.containing` over the 3 best hits), the
   semantic leg alone (mask + numpy matmul + the 200 nearest and the query's region of 1,000,
   over the in-memory snapshot) and the query embedding (the model, one thread, cache cleared);
-- a breakdown of where a warm API request spends its time (the functions above wrapped with
-  timers during one more round);
+- a breakdown of where a warm and a cold API request spend their time (the functions above
+  wrapped with timers during one more round of each);
 - once per size: loading the whole vector snapshot from the database (what every process pays
   after a write to the index), and how many documents the OR of a query's terms matches.
 
@@ -112,6 +112,8 @@ PARTS = (
     "lexical.containing (DB, the 3 best hits)",
     "semantic top 200 and top 1,000 (argpartition)",
     "neighbours: each candidate's closest documents (near)",
+    "late interaction: the 50 best candidates' piece vectors (memory or DB)",
+    "late interaction: MaxSim (incl. the piece vectors)",
     "fetch hit documents (DB)",
     "facet counts",
     "snippets",
@@ -151,10 +153,10 @@ class Breakdown:
         from hub.search.vectors import index
 
         for owner, name, label in zip(
-                (index, selectors, lexical, lexical, lexical, selectors, selectors, selectors,
-                 selectors, selectors, api, selectors, selectors),
+                (index, selectors, lexical, lexical, lexical, selectors, selectors, index,
+                 selectors, selectors, selectors, selectors, api, selectors, selectors),
                 ("snapshot", "_semantic", "ranked", "frequencies", "containing", "top", "_near",
-                 "_hits",
+                 "piece_vectors", "maxsim", "_hits",
                  "facet_counts", "snippet", "count_if_unanswered", "_rank", "search"),
                 PARTS, strict=True):
             self.wrap(owner, name, label, instance=owner is index)
@@ -244,16 +246,24 @@ def measure(size: int, client: Client, queries: list[str], generated_s: float) -
     out["rows"] = {label: summary(values) for label, values in rows.items()}
     out["n"] = {label: len(values) for label, values in rows.items()}
 
-    total = 0.0
-    with Breakdown() as breakdown:
-        for query in queries:
-            embedding.embed_query(query)  # warm, as in the first row: not counted
-            started = time.perf_counter()
-            client.get("/api/v1/search", {"q": query, "limit": 10})
-            total += (time.perf_counter() - started) * 1000
-            reset_queries()
-    out["breakdown"] = {label: value / len(queries) for label, value in breakdown.totals.items()}
-    out["breakdown_total"] = total / len(queries)
+    for query in queries:  # warm, as in the first row: the words' counts cached again
+        client.get("/api/v1/search", {"q": query, "limit": 10})
+    for temperature in ("warm", "cold"):
+        total = 0.0
+        with Breakdown() as breakdown:
+            for query in queries:
+                if temperature == "cold":
+                    embedding._query_cache.clear()
+                    index.forget_pieces()
+                else:
+                    embedding.embed_query(query)  # not counted
+                started = time.perf_counter()
+                client.get("/api/v1/search", {"q": query, "limit": 10})
+                total += (time.perf_counter() - started) * 1000
+                reset_queries()
+        out[f"breakdown_{temperature}"] = {label: value / len(queries)
+                                           for label, value in breakdown.totals.items()}
+        out[f"breakdown_total_{temperature}"] = total / len(queries)
     out["load_after"] = load_average()
     return out
 
@@ -284,18 +294,20 @@ def report(results: list[dict]) -> None:
             p50, p95, p99, _ = r["rows"][label]
             cells.append(f"{p50:.1f} / {p95:.1f} / {p99:.1f}")
         print(f"| {label} | " + " | ".join(cells) + f" | {results[0]['n'][label]} |")
-    print("\nWhere a warm hybrid API request spends its time (mean ms per request, one round; "
-          "nested: `selectors.search` contains `_rank`, which contains the DB legs; the "
-          "semantic leg runs in another thread at the same time, so the parts add up to more "
-          "than `_rank`)\n")
-    parts = PARTS
-    print("| part | " + " | ".join(f"{r['documents']:,} docs" for r in results) + " |")
-    print("|---|" + "---:|" * len(results))
-    for label in parts:
-        print(f"| {label} | " + " | ".join(f"{r['breakdown'].get(label, 0.0):.1f}"
-                                           for r in results) + " |")
+    print("\nWhere a hybrid API request spends its time, warm and cold as above (mean ms per "
+          "request, one round each; nested: `selectors.search` contains `_rank`, which "
+          "contains the DB legs and late interaction; the semantic leg runs in another thread "
+          "at the same time, so the parts add up to more than `_rank`)\n")
+    columns = [(r, temperature) for r in results for temperature in ("warm", "cold")]
+    print("| part | " + " | ".join(f"{r['documents']:,} docs, {temperature}"
+                                   for r, temperature in columns) + " |")
+    print("|---|" + "---:|" * len(columns))
+    for label in PARTS:
+        print(f"| {label} | " + " | ".join(
+            f"{r[f'breakdown_{temperature}'].get(label, 0.0):.1f}"
+            for r, temperature in columns) + " |")
     print("| whole request (test client) | " + " | ".join(
-        f"{r['breakdown_total']:.1f}" for r in results) + " |")
+        f"{r[f'breakdown_total_{temperature}']:.1f}" for r, temperature in columns) + " |")
     print()
 
 

@@ -119,7 +119,8 @@ def search(
     count_if_unanswered(results, first_page=offset == 0,
                         narrowed=bool(kind) or any(facets.values()), asked_by=who(request))
     return {"count": results.count,
-            "results": [_result(hit) for hit in results.hits[offset:offset + limit]],
+            "results": [_result(hit) for hit in
+                        selectors.with_text(results.hits[offset:offset + limit])],
             "facets": results.facets, "places": sorted(results.places)}
 
 

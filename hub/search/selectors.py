@@ -92,7 +92,8 @@ class Hit:
 
     @cached_property
     def snippet(self) -> str:
-        """Where the text matched, made only for the hits that are shown."""
+        """Where the text matched, made only for the hits that are shown (their texts read
+        together by ``with_text`` first; otherwise each reads its own)."""
         return snippet(self.document.body or self.document.detail, self.terms)
 
     @property
@@ -230,6 +231,8 @@ class _Semantic:
     nearest: list[int]      # the rows of the SEMANTIC_POOL nearest allowed documents
     region: np.ndarray      # the rows of the NEIGHBOURHOOD nearest visible documents
     encoded: Encoded | None = None  # the query, with its word pieces
+    # {row: the positions in ``region`` of its NEIGHBOURS closest documents}, as found
+    neighbours: dict[int, np.ndarray] = field(default_factory=dict)
 
 
 def _semantic(query: str, snapshot: Snapshot, mask: np.ndarray,
@@ -243,8 +246,12 @@ def _semantic(query: str, snapshot: Snapshot, mask: np.ndarray,
 
 def _semantic_rows(snapshot: Snapshot, cosines: np.ndarray, mask: np.ndarray,
                    visible: np.ndarray, *, encoded: Encoded | None = None) -> _Semantic:
-    return _Semantic(cosines, top(cosines, mask, SEMANTIC_POOL).tolist(),
-                     top(cosines, visible & snapshot.present, NEIGHBOURHOOD), encoded)
+    region_mask = visible & snapshot.present
+    region = top(cosines, region_mask, NEIGHBOURHOOD)
+    # Unfiltered, as a rule: the nearest are the region's first (one pass over the index).
+    nearest = (region[:SEMANTIC_POOL] if np.array_equal(mask, region_mask)
+               else top(cosines, mask, SEMANTIC_POOL))
+    return _Semantic(cosines, nearest.tolist(), region, encoded)
 
 
 def maxsim(encoded: Encoded, weights: np.ndarray, document_ids: list[int], *,
@@ -286,9 +293,14 @@ def _near(snapshot: Snapshot, semantic: _Semantic, rows: list[int], *,
     candidates = np.array([row for row in rows if row in in_region], dtype=np.int64)
     if not len(candidates) or count < 1:
         return near
-    between = snapshot.matrix[candidates] @ snapshot.matrix[region].T
-    between[candidates[:, None] == region[None, :]] = -np.inf
-    neighbours = np.argpartition(-between, count - 1, axis=1)[:, :count]
+    known = semantic.neighbours
+    unknown = np.array([row for row in candidates.tolist() if row not in known], dtype=np.int64)
+    if len(unknown):  # (scoring again with late interaction: the same neighbours)
+        between = snapshot.matrix[unknown] @ snapshot.matrix[region].T
+        between[unknown[:, None] == region[None, :]] = -np.inf
+        known.update(zip(unknown.tolist(),
+                         np.argpartition(-between, count - 1, axis=1)[:, :count], strict=True))
+    neighbours = np.stack([known[row] for row in candidates.tolist()])
     values = semantic.cosines[region].copy()
     for position, row in enumerate(region.tolist()):
         if closeness and row in closeness:
@@ -382,13 +394,30 @@ def _hits(snapshot: Snapshot, ordered, extra_rows) -> list[Hit]:
     rule applied once more (a document unpublished a moment ago is dropped)."""
     ids = [int(snapshot.ids[row]) for row, _ in ordered]
     extra_ids = [int(i) for i in snapshot.ids[extra_rows]]
-    documents = Document.objects.defer("embedding", "text_hash", "tokens", "pieces").filter(
+    documents = Document.objects.defer(*UNREAD_FOR_HITS).filter(
         Q(published=True) | Q(id__in=extra_ids), id__in=ids)
     by_id = {document.id: document for document in documents}
     return [Hit(document=by_id[document_id], score=score, cosine=cosine, lexical=lex,
                 near=near)
             for document_id, (row, (score, cosine, lex, near)) in zip(ids, ordered, strict=True)
             if document_id in by_id]
+
+
+# What a list of results does not show. The texts are read only for the hits on the page
+# (``with_text``): for a hundred real cases they cost more than the rest of the row.
+UNREAD_FOR_HITS = ("embedding", "text_hash", "pieces", "body", "detail", "meta")
+
+
+def with_text(hits: list[Hit]) -> list[Hit]:
+    """These hits, with the texts their snippets are made from read in one query."""
+    unread = [hit.document for hit in hits
+              if {"body", "detail"} & hit.document.get_deferred_fields()]
+    texts = {document_id: (body, detail) for document_id, body, detail in
+             Document.objects.filter(id__in=[document.id for document in unread])
+             .values_list("id", "body", "detail")} if unread else {}
+    for document in unread:
+        document.body, document.detail = texts.get(document.id, ("", ""))
+    return hits
 
 
 def facet_counts(counts: dict[str, dict[str, int]]) -> dict[str, list[dict]]:

@@ -23,7 +23,7 @@ from django.utils import timezone
 from hub.core.audit import audit
 from hub.search import registry
 from hub.search.embedding import encode, pack_pieces, pack_tokens, text_hash, to_bytes
-from hub.search.models import Document, UnansweredQuery
+from hub.search.models import Document, PieceVectors, UnansweredQuery
 from hub.search.text import query_terms, without_personal_data
 from hub.search.vectors import bump
 
@@ -75,11 +75,12 @@ def _write(kind_name: str, documents: list[registry.DocumentData], *,
     existing = {
         document.object_id: document
         for document in Document.objects.filter(kind=kind_name, object_id__in=ids)
-        .defer("embedding", "tokens", "pieces")
+        .defer("embedding", "pieces")
     }
     # A document indexed before word-piece vectors were kept is embedded again.
     with_vector = set(Document.objects.filter(kind=kind_name, object_id__in=ids,
-                                              embedding__isnull=False, tokens__isnull=False)
+                                              embedding__isnull=False,
+                                              piece_vectors__isnull=False)
                       .values_list("object_id", flat=True))
     texts = {d.object_id: d.embedding_text() for d in documents}
     hashes = {pk: text_hash(text) for pk, text in texts.items()}
@@ -92,6 +93,7 @@ def _write(kind_name: str, documents: list[registry.DocumentData], *,
         missing = []
     vectors = dict(zip(missing, encode([texts[pk] for pk in missing]), strict=True))
     with transaction.atomic():
+        piece_vectors = []
         for data in documents:
             document = existing.get(data.object_id) or Document(kind=kind_name,
                                                                 object_id=data.object_id)
@@ -106,13 +108,17 @@ def _write(kind_name: str, documents: list[registry.DocumentData], *,
             if data.object_id in vectors:
                 encoded = vectors[data.object_id]
                 document.embedding = to_bytes(encoded.vector)
-                document.tokens = pack_tokens(encoded)
                 document.pieces = pack_pieces(encoded)
                 document.text_hash = hashes[data.object_id]
             elif document.pk:
                 fields = ["source_id", "title", "body", "detail", "meta", "url", "published",
                           "facets", "caption", "state", "updated_at"]
             document.save(update_fields=fields)
+            if data.object_id in vectors:
+                piece_vectors.append(PieceVectors(document=document,
+                                                  tokens=pack_tokens(vectors[data.object_id])))
+        PieceVectors.objects.bulk_create(piece_vectors, update_conflicts=True,
+                                         unique_fields=["document"], update_fields=["tokens"])
         bump()
     return len(missing)
 

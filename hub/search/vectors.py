@@ -20,7 +20,7 @@ from django.db.models import Count, Max, Sum
 
 from hub.search import places
 from hub.search.embedding import DIMENSIONS, from_bytes
-from hub.search.models import Document, IndexState
+from hub.search.models import Document, IndexState, PieceVectors
 
 
 def bump() -> None:
@@ -125,6 +125,11 @@ FIELDS = ("id", "object_id", "kind", "published", "facets", "embedding", "pieces
 PIECES_MEMORY_BYTES = 32 * 1024 * 1024  # the word-piece vectors a process keeps (~850 cases)
 
 
+def _read_piece_vectors(document_ids: list[int]) -> dict[int, bytes]:
+    return {document_id: bytes(data) for document_id, data in PieceVectors.objects.filter(
+        document_id__in=document_ids).values_list("document_id", "tokens")}
+
+
 class VectorIndex:
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -140,8 +145,7 @@ class VectorIndex:
         any write to the index empties the memory, so nothing changed or hidden since is used;
         without a token nothing is remembered)."""
         if not token:
-            return {document_id: bytes(data) for document_id, data in Document.objects.filter(
-                id__in=document_ids, tokens__isnull=False).values_list("id", "tokens")}
+            return _read_piece_vectors(document_ids)
         with self._lock:
             if token != self._pieces_token:
                 self._pieces.clear()
@@ -153,9 +157,7 @@ class VectorIndex:
                     known[document_id] = self._pieces[document_id]
         missing = [document_id for document_id in document_ids if document_id not in known]
         if missing:
-            read = dict(Document.objects.filter(id__in=missing, tokens__isnull=False)
-                        .values_list("id", "tokens"))
-            read = {document_id: bytes(data) for document_id, data in read.items()}
+            read = _read_piece_vectors(missing)
             known.update(read)
             with self._lock:
                 if token == self._pieces_token:

@@ -59,7 +59,7 @@ def search(request: HttpRequest) -> HttpResponse:
     if request.GET.get("from") != "unanswered":
         count_if_unanswered(results, first_page=page.number == 1,
                             narrowed=bool(chosen or kinds), asked_by=who(request))
-    for hit in page.object_list:
+    for hit in selectors.with_text(list(page.object_list)):
         hit.label = _label(hit)
     names = selectors.facet_names()
     groups = []

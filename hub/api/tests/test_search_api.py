@@ -3,6 +3,9 @@ data/cases.jsonl, imported once for this module: the documented shape, best firs
 filters, clear 422s for bad input and never a 500; questions it cannot answer are counted,
 without personal data. Who sees what is tested cell by cell in hub/search/tests."""
 
+import html
+import re
+
 import pytest
 
 from hub.library.models import Entry, Status
@@ -430,3 +433,28 @@ def test_a_browser_session_without_its_csrf_token_is_told_how_to_send_it(real_ca
 def test_the_openapi_description_lists_only_the_answers_similar_can_give(client, real_cases):
     answers = client.get("/api/v1/openapi.json").json()["paths"][SIMILAR]["post"]["responses"]
     assert set(answers) == {"200", "400", "401", "403", "422", "429"}
+
+
+def test_the_texts_of_results_are_read_for_the_page_only_and_in_one_query(
+        client, real_cases, django_assert_max_num_queries):
+    from hub.search import selectors
+
+    results = selectors.search("reminders for hospital appointments", user=None)
+    assert results.count > 20
+    # The hundred results carry no text until a page of them is shown…
+    assert all({"body", "detail"} <= hit.document.get_deferred_fields() for hit in results.hits)
+    page = results.hits[:10]
+    with django_assert_max_num_queries(1):
+        selectors.with_text(page)
+        snippets = [hit.snippet for hit in page]
+    # …and then each snippet is made from its own entry's text.
+    for hit, text in zip(page, snippets, strict=True):
+        words = html.unescape(re.sub(r"</?mark>", "", str(text))).strip(" …")
+        assert words and words[:40] in " ".join((hit.document.body
+                                                 or hit.document.detail).split())
+    assert all({"body", "detail"} <= hit.document.get_deferred_fields()
+               for hit in results.hits[10:])
+    # The API's page has the same snippets.
+    rows = client.get("/api/v1/search", {"q": "reminders for hospital appointments",
+                                         "limit": 10}).json()["results"]
+    assert [row["snippet"] for row in rows] == [str(text) for text in snippets]

@@ -8,7 +8,7 @@ import pytest
 from hub.library.models import Status
 from hub.library.tests.factories import EntryFactory
 from hub.search import embedding, selectors, vectors
-from hub.search.models import Document
+from hub.search.models import Document, PieceVectors
 from hub.search.services import index_objects
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +55,8 @@ def test_maxsim_is_the_weighted_mean_of_each_query_piece_s_best_match():
                .order_by("object_id").values_list("id", flat=True))
     stored = [embedding.Encoded(vector=d.vector, pieces=unpacked[0], tokens=unpacked[1])
               for d, unpacked in zip(documents, (
-                  embedding.unpack_tokens(Document.objects.get(id=i).tokens) for i in ids),
+                  embedding.unpack_tokens(PieceVectors.objects.get(document_id=i).tokens)
+                  for i in ids),
                   strict=True)]
     weights = np.linspace(0.5, 2.0, len(query.pieces)).astype(np.float32)
     scores = selectors.maxsim(query, weights, ids)
@@ -117,7 +118,7 @@ def test_the_best_candidates_are_scored_again_by_their_pieces_and_others_keep_th
 
     # A document indexed before pieces were kept keeps its cosine until it is re-indexed.
     monkeypatch.setattr(selectors, "LATE_POOL", 50)
-    Document.objects.filter(object_id=school.pk).update(tokens=None)
+    PieceVectors.objects.filter(document__object_id=school.pk).delete()
     vectors.bump()
     assert own_closeness(hits()[school.pk]) == pytest.approx(late[school.pk].cosine, abs=1e-6)
     assert index_objects("case", [school.pk])["embedded"] == 1
@@ -172,7 +173,7 @@ def test_a_question_asked_again_rescores_its_candidates_from_memory_until_the_in
     token = vectors.current_token()
     with django_assert_num_queries(1):
         again = vectors.index.piece_vectors(ids, token)
-    assert again[changed.id] == bytes(changed.tokens) != first[changed.id]
+    assert again[changed.id] == bytes(changed.piece_vectors.tokens) != first[changed.id]
     # The memory keeps to its size: the oldest are let go first.
     monkeypatch.setattr(vectors, "PIECES_MEMORY_BYTES", len(again[ids[1]]))
     vectors.index.forget_pieces()

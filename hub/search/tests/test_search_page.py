@@ -96,7 +96,7 @@ def test_generate_bench_data_adds_published_searchable_documents():
     from hub.search.embedding import unpack_tokens
 
     for document in bench:
-        pieces, tokens = unpack_tokens(document.tokens)
+        pieces, tokens = unpack_tokens(document.piece_vectors.tokens)
         assert 40 <= len(pieces) <= 150 and tokens.shape == (len(pieces), 384)
         assert document.pieces
     from hub.search.text import query_terms

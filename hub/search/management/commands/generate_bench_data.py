@@ -32,7 +32,7 @@ from hub.library.models import Entry, Status
 from hub.library.search import entry_document
 from hub.library.taxonomy import ChallengeArea, EntryKind, EvidenceLevel, OriginSector
 from hub.search.embedding import DIMENSIONS, Encoded, pack_pieces, pack_tokens, text_hash, to_bytes
-from hub.search.models import Document
+from hub.search.models import Document, PieceVectors
 from hub.search.vectors import bump
 
 PREFIX = "bench-"
@@ -126,6 +126,9 @@ class Command(BaseCommand):
         started = time.monotonic()
         pattern = PREFIX + "%"
         with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {PieceVectors._meta.db_table} "  # noqa: S608
+                           f"WHERE document_id IN (SELECT id FROM {Document._meta.db_table} "
+                           "WHERE kind = %s AND source_id LIKE %s)", [KIND, pattern])
             cursor.execute(f"DELETE FROM {Document._meta.db_table} "  # noqa: S608 - model names
                            "WHERE kind = %s AND source_id LIKE %s", [KIND, pattern])
             documents = cursor.rowcount
@@ -196,7 +199,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 entries = Entry.objects.bulk_create(entries, batch_size=500)
                 documents = []
-                for entry, vector, (tokens, distinct) in zip(entries, vectors, pieces,
+                for entry, vector, (_tokens, distinct) in zip(entries, vectors, pieces,
                                                              strict=True):
                     data = entry_document(entry)
                     documents.append(Document(
@@ -208,9 +211,13 @@ class Command(BaseCommand):
                         # The hash of the text a real indexing would embed: a later
                         # search_reindex keeps these vectors instead of running the model.
                         text_hash=text_hash(data.embedding_text()),
-                        embedding=to_bytes(vector), tokens=tokens, pieces=distinct,
+                        embedding=to_bytes(vector), pieces=distinct,
                     ))
-                Document.objects.bulk_create(documents, batch_size=500)
+                documents = Document.objects.bulk_create(documents, batch_size=500)
+                PieceVectors.objects.bulk_create(
+                    [PieceVectors(document=document, tokens=tokens)
+                     for document, (tokens, _) in zip(documents, pieces, strict=True)],
+                    batch_size=500)
             done += size
             elapsed = time.monotonic() - started
             self.stdout.write(f"  {done}/{count} ({done / max(elapsed, 1e-6):.0f}/s)")
