@@ -11,6 +11,7 @@ import json
 import threading
 import uuid
 from collections import OrderedDict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -125,9 +126,38 @@ FIELDS = ("id", "object_id", "kind", "published", "facets", "embedding", "pieces
 PIECES_MEMORY_BYTES = 32 * 1024 * 1024  # the word-piece vectors a process keeps (~850 cases)
 
 
+@contextmanager
+def vector_cursor():
+    """A cursor for reading vectors. On PostgreSQL its results come in binary: as text, every
+    byte of a ``bytea`` travels as two hex digits to be decoded again, which made reading the
+    50 candidates' piece vectors three times slower (11 ms instead of 4 at 100k) and the whole
+    matrix 1.4 s instead of 0.5. Only for queries whose columns are plain numbers, text and
+    bytes: Django's own loaders (JSON, dates) are for text results."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    import psycopg
+
+    connection.ensure_connection()
+    raw = psycopg.Cursor(connection.connection)  # binds on the server, so binary is allowed
+    raw.format = psycopg.pq.Format.BINARY
+    # Wrapped as Django wraps its own (query logging, execute wrappers, error translation).
+    wrapped = (connection.make_debug_cursor(raw) if connection.queries_logged
+               else connection.make_cursor(raw))
+    with wrapped as cursor:
+        yield cursor
+
+
 def _read_piece_vectors(document_ids: list[int]) -> dict[int, bytes]:
-    return {document_id: bytes(data) for document_id, data in PieceVectors.objects.filter(
-        document_id__in=document_ids).values_list("document_id", "tokens")}
+    if not document_ids:
+        return {}
+    table = PieceVectors._meta.db_table
+    placeholders = ", ".join(["%s"] * len(document_ids))
+    with vector_cursor() as cursor:
+        cursor.execute(f"SELECT document_id, tokens FROM {table} "  # noqa: S608 - a model name
+                       f"WHERE document_id IN ({placeholders})", list(document_ids))
+        return {document_id: bytes(data) for document_id, data in cursor.fetchall()}
 
 
 class VectorIndex:
@@ -197,7 +227,7 @@ class VectorIndex:
         """Every document, read with one plain query and turned into arrays at once (at 100k
         documents: about a second, where row-by-row building took four to six)."""
         facets_sql = "facets::text" if connection.vendor == "postgresql" else "facets"
-        with connection.cursor() as cursor:
+        with vector_cursor() as cursor:
             cursor.execute(
                 f"SELECT id, object_id, kind, published, {facets_sql}, embedding, "  # noqa: S608
                 "pieces FROM search_document ORDER BY id"
