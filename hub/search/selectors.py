@@ -29,7 +29,7 @@ they may not open never reach results, counts, facets, snippets or similar panel
 
 import math
 import os
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -173,6 +173,8 @@ def search(query: str, *, user, kinds: list[str] | None = None,
     (as poor answers, as a rule). ``with_facets``: for each facet value, how many results
     would remain if it were chosen too, the other choices kept (what ticking it gives)."""
     query = normalise_query(query)
+    # The model starts on the query at once; the rest is looked up meanwhile.
+    soon = encode_query_soon(query) if query and method != "lexical" else None
     results = Results(query=query, terms=query_terms(query), method=method,
                       places=places.countries_in(query) if method == "hybrid" else frozenset())
     if not query:
@@ -182,14 +184,16 @@ def search(query: str, *, user, kinds: list[str] | None = None,
     # of the whole index the person may see, and must not change with a filter.
     extra_rows = _visibility(snapshot, user, None)
     ordered, results.coverage, boost = _rank(query, results.terms, snapshot, extra_rows,
-                                             kinds=None, facets=None, method=method)
+                                             kinds=None, facets=None, method=method,
+                                             soon=soon)
     ordered = ordered[:2 * POOL]
     chosen = {name: {str(value) for value in values}
               for name, values in {**(facets or {}), "kind": kinds or []}.items() if values}
     kept = [item for item in ordered if _has(snapshot, item[0], chosen)]
     if chosen and not kept:
         kept, _coverage_there, boost = _rank(query, results.terms, snapshot, extra_rows,
-                                             kinds=kinds, facets=facets, method=method)
+                                             kinds=kinds, facets=facets, method=method,
+                                             soon=soon)
         kept = kept[:2 * POOL]
     results.closest = max((cosine + boost * lex for _row, (_s, cosine, lex, _n) in kept),
                           default=0.0)
@@ -235,11 +239,11 @@ class _Semantic:
     neighbours: dict[int, np.ndarray] = field(default_factory=dict)
 
 
-def _semantic(query: str, snapshot: Snapshot, mask: np.ndarray,
-              visible: np.ndarray) -> _Semantic:
+def _semantic(query: str, snapshot: Snapshot, mask: np.ndarray, visible: np.ndarray,
+              soon: Future | None = None) -> _Semantic:
     if not len(snapshot):
         return _Semantic(np.zeros(0), [], np.zeros(0, dtype=np.int64))
-    encoded = encode_query_soon(query).result()
+    encoded = (soon or encode_query_soon(query)).result()
     return _semantic_rows(snapshot, snapshot.matrix @ encoded.vector, mask, visible,
                           encoded=encoded)
 
@@ -310,12 +314,12 @@ def _near(snapshot: Snapshot, semantic: _Semantic, rows: list[int], *,
     return near
 
 
-def _rank(query, terms, snapshot, extra_rows, *, kinds, facets, method):
+def _rank(query, terms, snapshot, extra_rows, *, kinds, facets, method, soon=None):
     """Every candidate row with its (score, cosine, lexical, near), best first; the coverage
     of the query's words, and the lexical boost it switched on."""
     mask = snapshot.mask(kinds=kinds, extra_rows=extra_rows, facets=facets)
     visible = snapshot.mask(extra_rows=extra_rows)
-    semantic = (_semantic_legs.submit(_semantic, query, snapshot, mask, visible)
+    semantic = (_semantic_legs.submit(_semantic, query, snapshot, mask, visible, soon)
                 if method != "lexical" else None)
     filtered = any((facets or {}).values())
     extra_visible = [int(i) for i in snapshot.ids[extra_rows]]
