@@ -115,6 +115,7 @@ PARTS = (
     "late interaction: the 50 best candidates' piece vectors (memory or DB)",
     "late interaction: MaxSim (incl. the piece vectors)",
     "fetch hit documents (DB)",
+    "the shown hits' texts (DB)",
     "facet counts",
     "snippets",
     "record unanswered (DB write)",
@@ -154,9 +155,10 @@ class Breakdown:
 
         for owner, name, label in zip(
                 (index, selectors, lexical, lexical, lexical, selectors, selectors, index,
-                 selectors, selectors, selectors, selectors, api, selectors, selectors),
+                 selectors, selectors, selectors, selectors, selectors, api, selectors,
+                 selectors),
                 ("snapshot", "_semantic", "ranked", "frequencies", "containing", "top", "_near",
-                 "piece_vectors", "maxsim", "_hits",
+                 "piece_vectors", "maxsim", "_hits", "with_text",
                  "facet_counts", "snippet", "count_if_unanswered", "_rank", "search"),
                 PARTS, strict=True):
             self.wrap(owner, name, label, instance=owner is index)

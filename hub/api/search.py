@@ -166,7 +166,7 @@ def similar(request, payload: SimilarIn):
         raise TooManyRequests(retry_after())
     hits = selectors.similar_to_text(payload.title, payload.text, user=request.user,
                                      limit=payload.limit, kinds=_kinds(payload.kind))
-    return {"count": len(hits), "results": [_result(hit) for hit in hits]}
+    return {"count": len(hits), "results": [_result(hit) for hit in selectors.with_text(hits)]}
 
 
 # --- Questions the hub cannot answer yet (curators) ------------------------------------------

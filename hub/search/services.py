@@ -53,8 +53,9 @@ def index_objects(kind_name: str, object_ids: Iterable[int] | None = None, *,
     counts = {"indexed": 0, "embedded": 0, "removed": len(gone)}
     for start in range(0, len(gone), chunk):
         with transaction.atomic():
-            Document.objects.filter(kind=kind_name,
-                                    object_id__in=gone[start:start + chunk]).delete()
+            # (Only the keys: the piece vectors go with them, so Django reads the rows first.)
+            Document.objects.filter(kind=kind_name, object_id__in=gone[start:start + chunk]
+                                    ).only("pk").delete()
             bump()
     total = len(documents)
     for start in range(0, total, chunk):
@@ -125,7 +126,8 @@ def _write(kind_name: str, documents: list[registry.DocumentData], *,
 
 def remove_object(kind_name: str, object_id: int) -> None:
     with transaction.atomic():
-        deleted, _ = Document.objects.filter(kind=kind_name, object_id=object_id).delete()
+        deleted, _ = Document.objects.filter(kind=kind_name, object_id=object_id
+                                             ).only("pk").delete()
         if deleted:
             bump()
 

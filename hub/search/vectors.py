@@ -1,6 +1,8 @@
 """The semantic leg: every document's embedding held in this process's memory as one float32
 matrix, searched exactly (cosine = dot product of unit vectors) with numpy. 100,000 documents
-take 146 MB and about 10 ms per query (bench/README.md).
+take 146 MB and 3–10 ms per query, by machine (bench/README.md). Each document's distinct word
+pieces are held too (their weights); the word-piece vectors themselves (``PieceVectors``) are
+read only for a query's best candidates, and remembered until the index changes.
 
 The matrix follows the database: every write to the index changes ``IndexState.token``; before
 a search the process compares the token with the one it loaded and, when it differs, reads
@@ -139,6 +141,9 @@ def vector_cursor():
         return
     import psycopg
 
+    # What connection.cursor() checks first.
+    connection.validate_thread_sharing()
+    connection.close_if_health_check_failed()
     connection.ensure_connection()
     raw = psycopg.Cursor(connection.connection)  # binds on the server, so binary is allowed
     raw.format = psycopg.pq.Format.BINARY
@@ -225,7 +230,7 @@ class VectorIndex:
     @staticmethod
     def _load_all(token: str) -> Snapshot:
         """Every document, read with one plain query and turned into arrays at once (at 100k
-        documents: about a second, where row-by-row building took four to six)."""
+        documents: half a second to a second, where row-by-row building took four to six)."""
         facets_sql = "facets::text" if connection.vendor == "postgresql" else "facets"
         with vector_cursor() as cursor:
             cursor.execute(

@@ -7,10 +7,12 @@ import html
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from hub.library.models import Entry, Status
 from hub.library.tests.factories import EntryFactory
-from hub.search.models import UnansweredQuery
+from hub.search.models import Document, UnansweredQuery
 from hub.search.services import index_objects
 from hub.search.tests import fixtures
 
@@ -214,6 +216,20 @@ def test_similar_finds_the_closest_cases_to_a_text_about_sms_appointment_reminde
     limited = ok(similar(client, title="Text message reminders for hospital appointments",
                          text="Fewer missed appointments.", limit=2))
     assert limited["count"] == len(limited["results"]) <= 2
+
+
+def test_similar_reads_its_results_texts_together_however_many_are_asked_for(
+        client, real_cases, django_assert_num_queries):
+    def ask(limit: int) -> dict:
+        return ok(similar(client, title="Text message reminders for hospital appointments",
+                          text="Patients get an SMS before their appointment.", limit=limit))
+
+    ask(2)  # the index loaded and the text's vector made, before queries are counted
+    with CaptureQueriesContext(connection) as few:
+        assert ask(2)["count"] == 2
+    assert len(few.captured_queries) <= 3  # the index's state, the hits, their texts
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert ask(20)["count"] > 5
 
 
 @pytest.mark.parametrize(("payload", "says"), [
@@ -448,10 +464,11 @@ def test_the_texts_of_results_are_read_for_the_page_only_and_in_one_query(
         selectors.with_text(page)
         snippets = [hit.snippet for hit in page]
     # …and then each snippet is made from its own entry's text.
+    stored = {document_id: body or detail for document_id, body, detail in
+              Document.objects.values_list("id", "body", "detail")}
     for hit, text in zip(page, snippets, strict=True):
         words = html.unescape(re.sub(r"</?mark>", "", str(text))).strip(" …")
-        assert words and words[:40] in " ".join((hit.document.body
-                                                 or hit.document.detail).split())
+        assert words and words[:40] in " ".join(stored[hit.document.id].split())
     assert all({"body", "detail"} <= hit.document.get_deferred_fields()
                for hit in results.hits[10:])
     # The API's page has the same snippets.

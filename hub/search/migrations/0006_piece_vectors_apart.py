@@ -46,7 +46,8 @@ def storage(rule: str):
             # computed again when a column it is made from is set, and the embedding is made
             # anew (an unchanged value would keep its place out of the row).
             schema_editor.execute(
-                "UPDATE search_document SET title = title, embedding = embedding || ''::bytea")
+                "UPDATE search_document SET title = title, embedding = embedding || ''::bytea, "
+                "pieces = pieces || ''::bytea")
 
     return change
 

@@ -22,7 +22,7 @@ from hub.library.services.entries import (
 from hub.library.taxonomy import ChallengeArea
 from hub.library.tests.factories import EntryFactory
 from hub.search import selectors
-from hub.search.models import Document
+from hub.search.models import Document, PieceVectors
 from hub.search.services import batch, index_objects
 
 pytestmark = pytest.mark.django_db
@@ -125,9 +125,13 @@ def test_deleting_an_entry_removes_its_document(curator, django_capture_on_commi
         entry = EntryFactory(title="Rooftop beekeeping on council offices")
         other = EntryFactory(title="Rooftop solar panels on schools")
     assert Document.objects.filter(object_id=entry.pk).exists()
+    assert PieceVectors.objects.filter(document__object_id=entry.pk).exists()
     with django_capture_on_commit_callbacks(execute=True):
         entry.delete()
     assert not Document.objects.filter(kind="case", object_id=entry.pk).exists()
+    # Its word-piece vectors go with it; the other entry keeps its own.
+    assert list(PieceVectors.objects.values_list("document__object_id", flat=True)) == [
+        other.pk]
     assert Document.objects.filter(kind="case", object_id=other.pk).exists()
     assert found("rooftop beekeeping", user=curator, method="lexical") == [other.pk]
     assert entry.pk not in found("rooftop beekeeping", user=curator, method="semantic")
@@ -229,6 +233,8 @@ def test_search_reindex_drops_documents_of_entries_that_no_longer_exist():
     call_command("search_reindex", stdout=out)
     assert out.getvalue().startswith("case: 1 indexed, 0 embedded, 1 removed")
     assert list(Document.objects.values_list("object_id", flat=True)) == [kept.pk]
+    assert list(PieceVectors.objects.values_list("document__object_id", flat=True)) == [
+        kept.pk]
     assert found("beekeeping", method="lexical") == [kept.pk]
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from hub.search import embedding, selectors
-from hub.search.vectors import Snapshot
+from hub.search.vectors import Snapshot, top
 
 
 def unit(*values: float) -> np.ndarray:
@@ -135,3 +135,48 @@ def test_warming_up_loads_the_model_on_its_own_thread():
     [warmed] = embedding.warm_up().result()
     assert warmed.vector.shape == (embedding.DIMENSIONS,)
     assert embedding._model is not None and embedding._punctuation is not None
+
+
+def random_snapshot(count: int = 1500, seed: int = 7) -> Snapshot:
+    rng = np.random.default_rng(seed)
+    matrix = rng.standard_normal((count, 8)).astype(np.float32)
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    matrix[5] = 0.0  # a document not yet embedded
+    return Snapshot(ids=np.arange(count), matrix=matrix, present=matrix.any(axis=1))
+
+
+def test_the_nearest_documents_are_the_same_whether_or_not_they_come_from_the_region():
+    snapshot = random_snapshot()
+    query = unit(1, 2, 0, 0, 1, 0, 0, 3)
+    cosines = snapshot.matrix @ query
+    visible = np.ones(len(snapshot.ids), dtype=bool)
+    visible[::7] = False  # unpublished, not theirs
+    for mask in (visible & snapshot.present,  # no filter: taken from the region
+                 visible,                     # with a document that has no vector yet
+                 visible & (np.arange(len(snapshot.ids)) % 3 == 0)):  # a filter
+        legs = selectors._semantic_rows(snapshot, cosines, mask, visible)
+        expected = top(cosines, mask, selectors.SEMANTIC_POOL).tolist()
+        assert legs.nearest == expected
+        assert legs.region.tolist() == top(cosines, visible & snapshot.present,
+                                           selectors.NEIGHBOURHOOD).tolist()
+
+
+def test_neighbours_found_once_give_what_a_fresh_search_for_them_gives():
+    snapshot = random_snapshot()
+    query = unit(3, 1, 0, 2, 0, 0, 1, 0)
+    cosines = snapshot.matrix @ query
+    visible = snapshot.present.copy()
+
+    def fresh():
+        return selectors._semantic_rows(snapshot, cosines, visible, visible)
+
+    legs = fresh()
+    first = legs.nearest[:150]
+    selectors._near(snapshot, legs, first)
+    assert set(legs.neighbours) == set(first)
+    # Scoring again with other rows and other closeness uses what was found and adds to it.
+    again = legs.nearest[100:250]
+    closeness = {row: 0.9 for row in legs.nearest[:40]}
+    assert selectors._near(snapshot, legs, again, closeness=closeness) == selectors._near(
+        snapshot, fresh(), again, closeness=closeness)
+    assert selectors._near(snapshot, legs, first) == selectors._near(snapshot, fresh(), first)
