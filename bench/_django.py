@@ -30,7 +30,8 @@ def start(name: str) -> Path:
 
 def fresh_database_with_real_cases(db_file: Path) -> float:
     """An empty, migrated database (the SQLite file is made anew; on another database the
-    synthetic "bench-" entries a previous run left are deleted), then the 149 real cases of
+    synthetic "bench-" entries a previous run left are deleted; with BENCH_REUSE both are
+    kept), then the 149 real cases of
     data/cases.jsonl imported and embedded; returns the import's seconds."""
     import io
     import time
@@ -40,11 +41,15 @@ def fresh_database_with_real_cases(db_file: Path) -> float:
     from django.db import connection
 
     settings.ALLOWED_HOSTS = ["testserver"]
-    if connection.vendor == "sqlite" and "BENCH_DATABASE_URL" not in os.environ:
+    # BENCH_REUSE=1 keeps what an earlier run left (its synthetic entries too): a database that
+    # has settled, not one still writing out the gigabytes it was just given.
+    reuse = os.environ.get("BENCH_REUSE", "").lower() in ("1", "true", "yes")
+    if connection.vendor == "sqlite" and "BENCH_DATABASE_URL" not in os.environ and not reuse:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db_file}{suffix}").unlink(missing_ok=True)
     call_command("migrate", verbosity=0)
-    call_command("generate_bench_data", clear=True, stdout=io.StringIO())
+    if not reuse:
+        call_command("generate_bench_data", clear=True, stdout=io.StringIO())
     started = time.monotonic()
     call_command("import_cases", str(ROOT / "data" / "cases.jsonl"), stdout=io.StringIO())
     # A database kept from an earlier run holds cases an import leaves as they are: embed any

@@ -8,7 +8,8 @@ import json
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from hub.library.models import Entry, Status
 from hub.library.services.entries import (
@@ -21,7 +22,7 @@ from hub.library.services.entries import (
 )
 from hub.library.taxonomy import ChallengeArea
 from hub.library.tests.factories import EntryFactory
-from hub.search import selectors
+from hub.search import selectors, vectors
 from hub.search.models import Document, PieceVectors
 from hub.search.services import batch, index_objects
 
@@ -179,6 +180,26 @@ def test_an_unchanged_text_is_not_embedded_again():
     document = Document.objects.get(object_id=entry.pk)
     assert document.text_hash != first.text_hash
     assert bytes(document.embedding) != bytes(first.embedding)
+
+
+def test_an_unchanged_document_is_not_written_again():
+    entries = [EntryFactory(title=f"Rooftop beekeeping on council offices, site {n}")
+               for n in range(3)]
+    index_objects("case", [entry.pk for entry in entries])
+    token = vectors.current_token()
+    with CaptureQueriesContext(connection) as queries:
+        assert index_objects("case", None)["indexed"] == 3
+    assert not [q for q in queries.captured_queries if q["sql"].lstrip().startswith("UPDATE")]
+    assert vectors.current_token() == token  # nothing changed: no process reloads anything
+    # One changed: that one is written, and the index's state moves on.
+    Entry.objects.filter(pk=entries[1].pk).update(evidence_level=4)
+    with CaptureQueriesContext(connection) as queries:
+        index_objects("case", None)
+    updates = [q["sql"] for q in queries.captured_queries
+               if q["sql"].lstrip().startswith('UPDATE "search_document"')]
+    assert len(updates) == 1
+    assert vectors.current_token() != token
+    assert Document.objects.get(object_id=entries[1].pk).facets["evidence_level"] == ["4"]
 
 
 def test_changes_made_in_a_batch_are_indexed_together_when_it_ends():
