@@ -37,7 +37,7 @@ import numpy as np
 from django.db.models import Count, Q, QuerySet
 
 from hub.search import lexical, places, registry
-from hub.search.embedding import Encoded, embed, encode_query_soon, unpack_tokens
+from hub.search.embedding import Encoded, embed, encode_query_soon, unpack_codes
 from hub.search.models import Document, UnansweredQuery
 from hub.search.text import normalise_query, query_terms, snippet
 from hub.search.vectors import Snapshot, index, top
@@ -235,7 +235,7 @@ class _Semantic:
     nearest: list[int]      # the rows of the SEMANTIC_POOL nearest allowed documents
     region: np.ndarray      # the rows of the NEIGHBOURHOOD nearest visible documents
     encoded: Encoded | None = None  # the query, with its word pieces
-    # {row: the positions in ``region`` of its NEIGHBOURS closest documents}, as found
+    # {row: which documents of ``region`` are its NEIGHBOURS closest (a mask)}, as found
     neighbours: dict[int, np.ndarray] = field(default_factory=dict)
 
 
@@ -266,15 +266,19 @@ def maxsim(encoded: Encoded, weights: np.ndarray, document_ids: list[int], *,
     piece of the query). Read from the database for these documents only (or from the
     process's memory of them, while the index is at ``token``)."""
     packed = index.piece_vectors(document_ids, token)
-    unpacked = [(document_id, unpack_tokens(packed[document_id]))
+    unpacked = [(document_id, unpack_codes(packed[document_id]))
                 for document_id in document_ids if document_id in packed]
-    unpacked = [(document_id, tokens[1]) for document_id, tokens in unpacked if tokens]
+    unpacked = [(document_id, parts) for document_id, parts in unpacked if parts is not None]
     if not unpacked or not len(encoded.tokens):
         return {}
-    lengths = [len(vectors) for _, vectors in unpacked]
+    lengths = [len(parts[0]) for _, parts in unpacked]
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-    best = np.maximum.reduceat(encoded.tokens @ np.concatenate([v for _, v in unpacked]).T,
-                               starts, axis=1)  # (query pieces, documents)
+    # Every candidate's 8-bit codes at once: the products with the query's pieces, each
+    # scaled by its document piece's scale afterwards (the same numbers as scaling first).
+    codes = np.concatenate([parts[2] for _, parts in unpacked]).astype(np.float32)
+    scales = np.concatenate([parts[1] for _, parts in unpacked])
+    best = np.maximum.reduceat((encoded.tokens @ codes.T) * scales, starts,
+                               axis=1)  # (query pieces, documents)
     if not weights.sum():
         weights = np.ones(len(encoded.tokens), dtype=np.float32)
     scores = (weights @ best) / weights.sum()
@@ -302,14 +306,16 @@ def _near(snapshot: Snapshot, semantic: _Semantic, rows: list[int], *,
     if len(unknown):  # (scoring again with late interaction: the same neighbours)
         between = snapshot.matrix[unknown] @ snapshot.matrix[region].T
         between[unknown[:, None] == region[None, :]] = -np.inf
-        known.update(zip(unknown.tolist(),
-                         np.argpartition(-between, count - 1, axis=1)[:, :count], strict=True))
+        # A row's closest: those at least as close to it as its count-th closest.
+        nth = np.partition(between, between.shape[1] - count, axis=1)[:, -count]
+        known.update(zip(unknown.tolist(), between >= nth[:, None], strict=True))
     neighbours = np.stack([known[row] for row in candidates.tolist()])
     values = semantic.cosines[region].copy()
-    for position, row in enumerate(region.tolist()):
-        if closeness and row in closeness:
-            values[position] = closeness[row]
-    best = values[neighbours].max(axis=1)
+    if closeness:
+        for position, row in enumerate(region.tolist()):
+            if row in closeness:
+                values[position] = closeness[row]
+    best = np.where(neighbours, values[None, :], -np.inf).max(axis=1)
     near.update(zip(candidates.tolist(), best.tolist(), strict=True))
     return near
 

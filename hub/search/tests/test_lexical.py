@@ -103,7 +103,7 @@ def test_an_authors_draft_scores_the_same_whatever_others_keep_unpublished():
     assert after == pytest.approx(before, abs=1e-9)
 
     if connection.vendor != "sqlite":
-        return  # PostgreSQL's ts_rank_cd uses no statistics of other documents at all
+        return  # what follows compares with FTS5's own bm25()
     # The formula is FTS5's own: for a published document, computed here with the published
     # statistics, it is exactly the score FTS5 gives it in the published table.
     with connection.cursor() as cursor:
@@ -130,6 +130,23 @@ def test_both_databases_rank_by_the_same_bm25_a_rare_word_outweighs_a_common_one
     assert order.index(rare.pk) < order.index(common.pk)
     order = [document_id for document_id, _ in lexical.ranked(["damp"], limit=20)]
     assert order == [in_title.pk, in_meta.pk]
+
+
+def test_the_few_candidates_the_database_picks_hold_what_bm25_puts_first():
+    """When many documents match, the database picks a few candidates (on PostgreSQL
+    2 × limit, by ts_rank) for BM25 to order: they must include BM25's best, a short
+    document about the word, and not only long documents that mention it as often."""
+    filler = " ".join(f"word{n}" for n in range(300))
+    for n in range(6):
+        Document.objects.create(kind="case", object_id=200 + n, url=f"/l/{n}/", published=True,
+                                title=f"Annual report {n}",
+                                body=f"Quokka {filler} quokka {filler} quokka.")
+    short = Document.objects.create(kind="case", object_id=300, url="/s/", published=True,
+                                    title="Quokka survey", body="Quokka.")
+
+    every_match = lexical.ranked(["quokka"], limit=100)
+    assert every_match[0][0] == short.pk
+    assert lexical.ranked(["quokka"], limit=1)[0][0] == short.pk
 
 
 def test_the_statistics_follow_the_index_as_it_grows():
