@@ -18,7 +18,7 @@ texts (data/queries-dev.jsonl), BENCH_ROUNDS rounds each (default 3):
   and the lexical-only and semantic-only methods, warm;
 - the bare lexical database query (`lexical.ranked(terms, limit=50)`), the coverage look-ups
   (`lexical.frequencies`, uncached, and `lexical.containing` over the 3 best hits), the
-  semantic leg alone (mask + numpy matmul + the 200 nearest and the query's region of 1,000,
+  semantic leg alone (mask + the half-precision scan + the query's region of 1,000 made exact,
   over the in-memory snapshot) and the query embedding (the model, one thread, cache cleared);
 - a breakdown of where a warm and a cold API request spend their time (the functions above
   wrapped with timers during one more round of each);
@@ -108,20 +108,20 @@ def matches(terms: list[str]) -> int:
 
 PARTS = (
     "snapshot check (token query)",
-    "semantic leg (its own thread, beside the DB legs: embedding, matmul, top 200 and 1,000)",
+    "semantic leg (its own thread, beside the DB legs: embedding, scan, the nearest 1,000)",
     "lexical.ranked (DB)",
     "lexical.frequencies (DB; cached until the index changes)",
     "lexical.containing (DB, the 3 best hits)",
-    "semantic top 200 and top 1,000 (argpartition)",
+    "semantic: the nearest 1,000 (and 200), made exact",
     "neighbours: each candidate's closest documents (near)",
     "late interaction: the 50 best candidates' piece vectors (memory or DB)",
     "late interaction: MaxSim (incl. the piece vectors)",
-    "fetch hit documents (DB)",
-    "the shown hits' texts (DB)",
+    "fetch the shown hits' documents and texts (DB)",
+    "the shown hits' texts, if not read with them (DB)",
     "facet counts",
     "snippets",
     "record unanswered (DB write)",
-    "_rank (both legs + fusion, incl. matmul)",
+    "_rank (both legs + fusion, incl. the scan)",
     "selectors.search",
 )
 
@@ -153,13 +153,13 @@ class Breakdown:
     def __enter__(self):
         from hub.api import search as api
         from hub.search import lexical, selectors
-        from hub.search.vectors import index
+        from hub.search.vectors import Snapshot, index
 
         for owner, name, label in zip(
-                (index, selectors, lexical, lexical, lexical, selectors, selectors, index,
+                (index, selectors, lexical, lexical, lexical, Snapshot, selectors, index,
                  selectors, selectors, selectors, selectors, selectors, api, selectors,
                  selectors),
-                ("snapshot", "_semantic", "ranked", "frequencies", "containing", "top", "_near",
+                ("snapshot", "_semantic", "ranked", "frequencies", "containing", "nearest", "_near",
                  "piece_vectors", "maxsim", "_hits", "with_text",
                  "facet_counts", "snippet", "count_if_unanswered", "_rank", "search"),
                 PARTS, strict=True):
@@ -174,9 +174,9 @@ class Breakdown:
 def measure(size: int, client: Client, queries: list[str], generated_s: float) -> dict:
     from hub.search import embedding, lexical
     from hub.search.models import Document
-    from hub.search.selectors import NEIGHBOURHOOD, POOL, SEMANTIC_POOL
+    from hub.search.selectors import NEIGHBOURHOOD, POOL
     from hub.search.text import query_terms
-    from hub.search.vectors import index, top
+    from hub.search.vectors import index
 
     out: dict = {"size": size, "documents": Document.objects.count(), "generated_s": generated_s,
                  "load_before": load_average()}
@@ -240,16 +240,15 @@ def measure(size: int, client: Client, queries: list[str], generated_s: float) -
             vector = embedding.embed_query(query)
             started = time.perf_counter()
             mask = snapshot.mask()
-            cosines = snapshot.matrix @ vector
-            top(cosines, mask, SEMANTIC_POOL)
-            top(cosines, mask, NEIGHBOURHOOD)
+            cosines = snapshot.scan(vector)
+            snapshot.nearest(cosines, mask, NEIGHBOURHOOD, vector)  # the nearest 200 are its first
             semantic.append((time.perf_counter() - started) * 1000)
             embedding._query_cache.clear()
             embed.append(timed(embedding.embed_query, query)[0])
     rows["lexical.ranked: the bare DB query (top 50)"] = ranked
     rows["lexical.frequencies: each term's document count, uncached"] = counts
     rows["lexical.containing: which terms the 3 best hits have"] = containing
-    rows["semantic leg alone: mask + matmul + top 200 and top 1,000"] = semantic
+    rows["semantic leg alone: mask + scan + the nearest 1,000 made exact"] = semantic
     rows["query embedding (model, cache cleared)"] = embed
     out["rows"] = {label: summary(values) for label, values in rows.items()}
     out["n"] = {label: len(values) for label, values in rows.items()}

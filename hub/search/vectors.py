@@ -1,6 +1,10 @@
-"""The semantic leg: every document's embedding held in this process's memory as one float32
-matrix, searched exactly (cosine = dot product of unit vectors) with numpy. 100,000 documents
-take 146 MB and 3–10 ms per query, by machine (bench/README.md). Each document's distinct word
+"""The semantic leg: every document's embedding held in this process's memory as one matrix of
+half-precision numbers, searched exhaustively (cosine = dot product of unit vectors): a scan of
+every row in half precision (torch: half the memory to read of float32, 3–7 ms a query at 100k
+documents against 8–9 with numpy's float32, 73 MB instead of 146), then the best rows computed
+again in float32 arithmetic (``nearest``, ``exact``), so what is ranked is decided on exact
+products of the stored numbers. (Half precision keeps a unit vector's numbers to within 0.05%:
+cosines move by less than 1e-4.) Each document's distinct word
 pieces are held too (their weights); the word-piece vectors themselves (``PieceVectors``) are
 read only for a query's best candidates, and remembered until the index changes.
 
@@ -49,7 +53,7 @@ class Snapshot:
     object_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     kinds: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype="<U20"))
     published: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
-    matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, DIMENSIONS), np.float32))
+    matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, DIMENSIONS), np.float16))
     present: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # has a vector
     facets: list[dict | str] = field(default_factory=list)  # dict, or JSON text until needed
     pieces: list[bytes | None] = field(default_factory=list)  # distinct word pieces (uint16)
@@ -59,6 +63,33 @@ class Snapshot:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def scan(self, vector: np.ndarray) -> np.ndarray:
+        """Every row's cosine to a unit vector, from the half-precision scan: each within about
+        3e-4 of the exact one, good for choosing candidates (``nearest`` makes them exact)."""
+        import torch  # loaded with the model, which made the vector
+
+        matrix = torch.from_numpy(self.matrix)
+        query = torch.from_numpy(np.ascontiguousarray(vector, dtype=self.matrix.dtype))
+        return torch.mv(matrix, query).numpy().astype(np.float32)
+
+    def vectors(self, rows) -> np.ndarray:
+        """These rows' vectors, in float32 for arithmetic."""
+        return self.matrix[rows].astype(np.float32)
+
+    def exact(self, rows, vector: np.ndarray) -> np.ndarray:
+        """These rows' cosines to a unit vector, in float32 arithmetic."""
+        return self.vectors(rows) @ np.asarray(vector, dtype=np.float32)
+
+    def nearest(self, cosines: np.ndarray, mask: np.ndarray, k: int,
+                vector: np.ndarray) -> np.ndarray:
+        """The rows of the ``k`` highest cosines among the allowed rows, best first, decided on
+        exact cosines: the scan's best (with a margin of a tenth, wider than its error) are
+        computed again exactly and written back into ``cosines``."""
+        candidates = top(cosines, mask, k + k // 10 + 10)
+        cosines[candidates] = self.exact(candidates, vector)
+        order = np.lexsort((candidates, -cosines[candidates]))
+        return candidates[order][:k]
 
     def postings(self) -> dict[str, dict[str, np.ndarray]]:
         """facet → value → the rows that have it."""
@@ -250,7 +281,7 @@ class VectorIndex:
         raw = b"".join(bytes(e) if e is not None and len(e) == width else blank
                        for e in embeddings)
         matrix = np.frombuffer(raw, dtype="<f4").reshape(len(rows), DIMENSIONS).astype(
-            np.float32)
+            np.float16)
         id_array = np.fromiter(ids, dtype=np.int64, count=len(rows))
         return Snapshot(
             token=token, ids=id_array,
@@ -275,7 +306,7 @@ class VectorIndex:
         kinds = np.concatenate([old.kinds, np.array([r[2] for r in additions], dtype="<U20")])
         published = np.concatenate([old.published,
                                     np.array([r[3] for r in additions], dtype=bool)])
-        matrix = np.zeros((count, DIMENSIONS), dtype=np.float32)
+        matrix = np.zeros((count, DIMENSIONS), dtype=np.float16)
         matrix[: len(old)] = old.matrix
         facets = list(old.facets) + [r[4] for r in additions]
         pieces = list(old.pieces) + [None] * len(additions)
