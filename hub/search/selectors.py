@@ -241,12 +241,24 @@ class _Semantic:
 
 
 def _semantic(query: str, snapshot: Snapshot, mask: np.ndarray, visible: np.ndarray,
-              soon: Future | None = None) -> _Semantic:
+              soon: Future | None = None, *, neighbours: bool = False) -> _Semantic:
     if not len(snapshot):
         return _Semantic(np.zeros(0), [], np.zeros(0, dtype=np.int64))
     encoded = (soon or encode_query_soon(query)).result()
-    return _semantic_rows(snapshot, snapshot.scan(encoded.vector), mask, visible,
+    legs = _semantic_rows(snapshot, snapshot.scan(encoded.vector), mask, visible,
                           vector=encoded.vector, encoded=encoded)
+    if neighbours:
+        # Found here, while the request's own thread waits for the lexical leg: the
+        # ranking then looks for the neighbours of lexical hits only.
+        _near(snapshot, legs, _kept_nearest(legs))
+    return legs
+
+
+def _kept_nearest(legs: _Semantic) -> list[int]:
+    """The nearest rows worth ranking: the ALWAYS_SHOWN nearest, and those beyond them that
+    are not far in meaning (a far one stays only if it contains some of the words)."""
+    return [row for position, row in enumerate(legs.nearest)
+            if position < ALWAYS_SHOWN or legs.cosines[row] >= MIN_COSINE]
 
 
 def _semantic_rows(snapshot: Snapshot, cosines: np.ndarray, mask: np.ndarray,
@@ -327,7 +339,8 @@ def _rank(query, terms, snapshot, extra_rows, *, kinds, facets, method, soon=Non
     of the query's words, and the lexical boost it switched on."""
     mask = snapshot.mask(kinds=kinds, extra_rows=extra_rows, facets=facets)
     visible = snapshot.mask(extra_rows=extra_rows)
-    semantic = (_semantic_legs.submit(_semantic, query, snapshot, mask, visible, soon)
+    semantic = (_semantic_legs.submit(_semantic, query, snapshot, mask, visible, soon,
+                                      neighbours=method == "hybrid")
                 if method != "lexical" else None)
     filtered = any((facets or {}).values())
     extra_visible = [int(i) for i in snapshot.ids[extra_rows]]
@@ -363,11 +376,7 @@ def _rank(query, terms, snapshot, extra_rows, *, kinds, facets, method, soon=Non
         if lexical_of and legs.vector is not None:  # exact, as the nearest are
             found = np.fromiter(lexical_of, dtype=np.int64, count=len(lexical_of))
             legs.cosines[found] = snapshot.exact(found, legs.vector)
-        always = set(legs.nearest[:ALWAYS_SHOWN])
-        # Beyond the nearest ten, a document far in meaning stays only if it contains some
-        # of the words.
-        rows = [row for row in dict.fromkeys(legs.nearest + list(lexical_of))
-                if legs.cosines[row] >= MIN_COSINE or row in lexical_of or row in always]
+        rows = list(dict.fromkeys(_kept_nearest(legs) + list(lexical_of)))
         hybrid = method == "hybrid"
         near = _near(snapshot, legs, rows) if hybrid else dict.fromkeys(rows, 0.0)
         named = places.countries_in(query) if hybrid else frozenset()  # cached

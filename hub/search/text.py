@@ -6,6 +6,7 @@ Both lexical engines get the same terms: lower-case words with accents folded, m
 0–9, so they cannot carry FTS5 or tsquery syntax.
 """
 
+import itertools
 import re
 import unicodedata
 
@@ -46,12 +47,14 @@ def normalise_query(query: str) -> str:
     return " ".join(query.split())
 
 
-_SUFFIXES = ("ies", "es", "s", "ing", "ed", "ly", "er", "ers", "ment", "ments", "ion", "ions")
+# Longest first.
+_SUFFIXES = sorted(("ies", "es", "s", "ing", "ed", "ly", "er", "ers", "ment", "ments", "ion",
+                    "ions"), key=len, reverse=True)
 
 
 def _stem(term: str) -> str:
     """A crude stem, only for highlighting: "appointments" and "appointment" share "appoint"."""
-    for suffix in sorted(_SUFFIXES, key=len, reverse=True):
+    for suffix in _SUFFIXES:
         if term.endswith(suffix) and len(term) - len(suffix) >= 4:
             return term[: -len(suffix)]
     return term
@@ -69,20 +72,21 @@ def snippet(text: str, terms: list[str], *, words: int = 40) -> SafeString:
     if not tokens:
         return mark_safe("")
     stems = {_stem(term) for term in terms}
+    known: dict[str, bool] = {}  # a text repeats its words: each is looked at once
 
     def matches(token: str) -> bool:
-        word = re.sub(r"[^0-9a-z]", "", fold(token))
-        return bool(word) and _stem(word) in stems
+        if token not in known:
+            word = re.sub(r"[^0-9a-z]", "", fold(token))
+            known[token] = bool(word) and _stem(word) in stems
+        return known[token]
 
     hits = [matches(token) for token in tokens]
     start = 0
     if any(hits) and len(tokens) > words:
-        best = -1
-        for candidate in range(0, len(tokens) - words + 1):
-            count = sum(hits[candidate:candidate + words])
-            if count > best:
-                best, start = count, candidate
-        start = max(0, min(start, len(tokens) - words))
+        running = list(itertools.accumulate(hits, initial=0))
+        counts = [running[first + words] - running[first]
+                  for first in range(len(tokens) - words + 1)]
+        start = counts.index(max(counts))  # the first of the densest runs
     window = tokens[start:start + words]
     shown = []
     for token, hit in zip(window, hits[start:start + words], strict=True):

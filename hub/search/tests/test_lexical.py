@@ -191,3 +191,23 @@ def test_someone_who_sees_every_one_of_many_drafts_has_them_ranked_by_the_databa
     assert set(curator) == {shown.pk, *drafts}
     assert curator[shown.pk] == pytest.approx(everyone[shown.pk], abs=1e-12)
     assert all(curator[pk] > 0 for pk in drafts)
+
+
+def test_postgresql_is_asked_how_a_word_is_stemmed_once_per_process(
+        django_assert_num_queries):
+    if connection.vendor != "postgresql":
+        return  # FTS5 stems inside its own query
+    lexical._stemmed.clear()
+
+    def stems(words):
+        with connection.cursor() as cursor:
+            return lexical._lexemes(cursor, words)
+
+    with django_assert_num_queries(1):
+        assert stems(["appointments", "missed"]) == {"appointments": ["appoint"],
+                                                     "missed": ["miss"]}
+    with django_assert_num_queries(1):  # only the new word
+        assert stems(["missed", "letters"]) == {"missed": ["miss"], "letters": ["letter"]}
+    with django_assert_num_queries(0):
+        assert stems(["letters", "appointments"]) == {"letters": ["letter"],
+                                                      "appointments": ["appoint"]}

@@ -200,3 +200,20 @@ def test_neighbours_found_once_give_what_a_fresh_search_for_them_gives():
     assert selectors._near(snapshot, legs, again, closeness=closeness) == selectors._near(
         snapshot, fresh(), again, closeness=closeness)
     assert selectors._near(snapshot, legs, first) == selectors._near(snapshot, fresh(), first)
+
+
+@pytest.mark.django_db
+def test_the_nearest_documents_neighbours_are_found_beside_the_lexical_leg(real_cases):
+    # The semantic leg's thread finds the neighbours of the nearest documents while the
+    # request's own thread asks the database; the ranking then finds only the lexical hits'.
+    from hub.search.vectors import index
+
+    snapshot = index.snapshot()
+    visible = snapshot.mask()
+    legs = selectors._semantic("text reminders for hospital appointments", snapshot, visible,
+                               visible, neighbours=True)
+    kept = selectors._kept_nearest(legs)
+    assert set(legs.neighbours) == set(kept) & set(legs.region.tolist())
+    assert selectors._near(snapshot, legs, kept) == selectors._near(
+        snapshot, selectors._semantic("text reminders for hospital appointments", snapshot,
+                                      visible, visible), kept)

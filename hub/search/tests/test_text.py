@@ -116,6 +116,16 @@ def test_a_long_text_is_cut_around_the_matches_with_ellipses():
     assert len(shown.replace("<mark>", "").replace("</mark>", "").split()) == 10 + 2
 
 
+def test_a_snippet_shows_the_first_of_the_runs_with_the_most_matches():
+    words = [f"filler{n}" for n in range(60)]
+    words[5] = "tax"                                 # one match early on
+    words[20], words[24] = "tax", "letters"          # two close together
+    words[45], words[49] = "tax", "letter"           # two again, later
+    shown = snippet(" ".join(words), ["tax", "letters"], words=6)
+    assert shown == ("… filler19 <mark>tax</mark> filler21 filler22 filler23 "
+                     "<mark>letters</mark> …")
+
+
 def test_a_text_without_matches_shows_its_beginning():
     words = [f"w{n}" for n in range(60)]
     shown = snippet(" ".join(words), ["absent"], words=5)
