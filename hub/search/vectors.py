@@ -14,9 +14,11 @@ only the documents changed since (or everything, when documents were deleted).
 """
 
 import json
+import os
 import threading
 import uuid
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -66,12 +68,20 @@ class Snapshot:
 
     def scan(self, vector: np.ndarray) -> np.ndarray:
         """Every row's cosine to a unit vector, from the half-precision scan: each within about
-        3e-4 of the exact one, good for choosing candidates (``nearest`` makes them exact)."""
+        3e-4 of the exact one, good for choosing candidates (``nearest`` makes them exact).
+        A large index is scanned in two halves at once, the second on a thread of its own
+        (torch runs on one thread, so as not to take the whole machine from other work:
+        measured at 100k, 4 ms instead of 6 when a core is free)."""
         import torch  # loaded with the model, which made the vector
 
         matrix = torch.from_numpy(self.matrix)
         query = torch.from_numpy(np.ascontiguousarray(vector, dtype=self.matrix.dtype))
-        return torch.mv(matrix, query).numpy().astype(np.float32)
+        if len(self) < SPLIT_SCAN_ROWS:
+            return torch.mv(matrix, query).numpy().astype(np.float32)
+        half = len(self) // 2
+        second = _scan_thread.submit(torch.mv, matrix[half:], query)
+        first = torch.mv(matrix[:half], query)
+        return torch.cat([first, second.result()]).numpy().astype(np.float32)
 
     def vectors(self, rows) -> np.ndarray:
         """These rows' vectors, in float32 for arithmetic."""
@@ -158,6 +168,17 @@ class Snapshot:
 
 
 FIELDS = ("id", "object_id", "kind", "published", "facets", "embedding", "pieces", "updated_at")
+SPLIT_SCAN_ROWS = 20_000  # below this, a second thread costs more than it saves
+_scan_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scan")
+
+
+def _after_fork() -> None:
+    """A forked worker (gunicorn with --preload) inherits no threads: start its own."""
+    global _scan_thread
+    _scan_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scan")
+
+
+os.register_at_fork(after_in_child=_after_fork)
 
 
 PIECES_MEMORY_BYTES = 32 * 1024 * 1024  # the word-piece vectors a process keeps (~850 cases)

@@ -166,16 +166,21 @@ def test_the_nearest_documents_are_the_same_whether_or_not_they_come_from_the_re
         assert np.allclose(legs.cosines[legs.region], exact[legs.region], rtol=0, atol=1e-6)
 
 
-def test_the_half_precision_scan_chooses_what_exact_cosines_choose():
+def test_the_half_precision_scan_chooses_what_exact_cosines_choose(monkeypatch):
     # 384 numbers a vector, as the model's: the scan's own arithmetic is within 1e-3 of the
     # exact cosine, and what is chosen and in what order is decided on the exact numbers.
-    snapshot = random_snapshot(count=20_000, seed=3, dimensions=384)
+    from hub.search import vectors
+
+    snapshot = random_snapshot(count=vectors.SPLIT_SCAN_ROWS, seed=3, dimensions=384)
     rng = np.random.default_rng(4)
     for _ in range(5):
         query = rng.standard_normal(384).astype(np.float32)
         query /= np.linalg.norm(query)
         exact = snapshot.matrix.astype(np.float32) @ query
-        scanned = snapshot.scan(query)
+        scanned = snapshot.scan(query)  # in two halves at once
+        with monkeypatch.context() as patched:
+            patched.setattr(vectors, "SPLIT_SCAN_ROWS", len(snapshot) + 1)
+            assert np.array_equal(snapshot.scan(query), scanned)  # in one
         assert np.abs(scanned - exact).max() < 1e-3
         chosen = snapshot.nearest(scanned, snapshot.present, 1000, query)
         assert chosen.tolist() == top(exact, snapshot.present, 1000).tolist()
