@@ -413,6 +413,9 @@ def _late_interaction(snapshot: Snapshot, legs: _Semantic, scores: dict, score) 
         scores[row] = (score(row, closeness.get(row, cosine), near[row]), cosine, lex, near[row])
 
 
+READ_AHEAD = 10  # one result asked for: this many read with it
+
+
 class Hits(Sequence):
     """A search's results, best first. How many there are, and their facets, come from the
     index in memory (as it was when the search began); the documents themselves are read
@@ -452,10 +455,13 @@ class Hits(Sequence):
                         hit.terms = self._terms
                     self._read[position] = hit
             return [self._read[p] for p in positions if self._read[p] is not None]
-        found = self[range(len(self))[index]:][:1]  # the next shown, if this one was dropped
-        if not found:
-            raise IndexError(index)
-        return found[0]
+        position = range(len(self))[index]
+        while position < len(self):  # the next shown, if this one was dropped
+            found = self[position:position + READ_AHEAD]
+            if found:
+                return found[0]
+            position += READ_AHEAD
+        raise IndexError(index)
 
     def __iter__(self):
         return iter(self[:])

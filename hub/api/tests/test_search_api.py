@@ -491,3 +491,16 @@ def test_a_result_unpublished_after_the_search_began_is_never_shown(real_cases):
     page = results.hits[:10]
     assert [hit.document.id for hit in page] == ids[1:10]
     assert results.hits[0].document.id == ids[1]
+
+
+def test_one_result_asked_for_reads_a_few_not_all(real_cases, django_assert_num_queries):
+    from hub.search import selectors
+
+    results = selectors.search("reminders for hospital appointments", user=None)
+    assert results.count > 20
+    with django_assert_num_queries(1):
+        first = results.hits[0]
+    with django_assert_num_queries(0):  # read with it
+        assert results.hits[:selectors.READ_AHEAD][0] is first
+    with django_assert_num_queries(1):  # the rest, when asked for
+        assert len(results.hits[:20]) == 20
