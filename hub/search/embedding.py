@@ -38,6 +38,8 @@ os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 _lock = threading.Lock()
 _model = None
 _query_module = None  # the model traced for single queries (False: tracing failed)
+_trace_failures: list[str] = []  # why tracing failed, each time it did
+TRACE_ATTEMPTS = 3
 _punctuation: np.ndarray | None = None  # piece id → whether the piece is punctuation only
 _query_cache: OrderedDict[str, "Encoded"] = OrderedDict()
 QUERY_CACHE_SIZE = 2048
@@ -141,10 +143,16 @@ def _traced():
                                          (sample["input_ids"], sample["attention_mask"]),
                                          strict=False)
                 _query_module = torch.jit.freeze(traced.eval())
-        except Exception:  # noqa: BLE001 - any failure: the model's own pass still works
+        except Exception as error:  # noqa: BLE001 - the model's own pass still works
+            # Warning filters are global: another thread that changes them meanwhile (a test
+            # runner making warnings errors) can turn the tracer's notes into errors. So a
+            # failure is tried again, a few times, before the model's own pass is kept.
+            _trace_failures.append(repr(error))
             logging.getLogger(__name__).warning("Could not trace the model; queries use "
                                                 "its own pass", exc_info=True)
-            _query_module = False
+            if len(_trace_failures) >= TRACE_ATTEMPTS:
+                _query_module = False
+            return None
     return _query_module or None
 
 

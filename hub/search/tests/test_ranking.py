@@ -135,7 +135,7 @@ def test_warming_up_loads_the_model_and_traces_it_for_queries_on_its_own_thread(
     warmed = embedding.warm_up().result()
     assert warmed.vector.shape == (embedding.DIMENSIONS,)
     assert embedding._model is not None and embedding._punctuation is not None
-    assert embedding._query_module
+    assert embedding._query_module, embedding._trace_failures
 
 
 def random_snapshot(count: int = 1500, seed: int = 7, dimensions: int = 8) -> Snapshot:
