@@ -22,10 +22,12 @@ import os
 import string
 import threading
 from collections import OrderedDict
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 import numpy as np
+
+from hub.search.threads import Threads
 
 DIMENSIONS = 384
 BATCH_SIZE = 16
@@ -45,14 +47,13 @@ _query_cache: OrderedDict[str, "Encoded"] = OrderedDict()
 QUERY_CACHE_SIZE = 2048
 QUERY_CACHE_BYTES = 32 * 1024 * 1024  # and at most this much of word-piece vectors
 REMEMBERED_CHARACTERS = 300  # longer texts are not queries people repeat: not remembered
-_model_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embedding")
+_model_thread = Threads(1, "embedding")
 
 
 def _after_fork() -> None:
-    """A forked worker (gunicorn with --preload) inherits no threads: start its own."""
-    global _model_thread, _lock
+    """A forked worker (gunicorn with --preload) may inherit the lock held."""
+    global _lock
     _lock = threading.Lock()
-    _model_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embedding")
 
 
 os.register_at_fork(after_in_child=_after_fork)

@@ -28,9 +28,8 @@ they may not open never reach results, counts, facets, snippets or similar panel
 """
 
 import math
-import os
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -41,6 +40,7 @@ from hub.search import lexical, places, registry
 from hub.search.embedding import Encoded, embed, encode_query_soon, unpack_codes
 from hub.search.models import Document, UnansweredQuery
 from hub.search.text import normalise_query, query_terms, snippet
+from hub.search.threads import Threads
 from hub.search.vectors import Snapshot, index
 
 POOL = 50           # candidates from the lexical leg; at most 2 × POOL results
@@ -71,15 +71,7 @@ LATE_WEIGHT = 0.5
 
 # The semantic leg (embed the query, multiply, take the nearest) touches no database, so it
 # runs here while the request's own thread asks the database for the lexical leg.
-_semantic_legs = ThreadPoolExecutor(max_workers=4, thread_name_prefix="semantic-leg")
-
-
-def _after_fork() -> None:
-    global _semantic_legs
-    _semantic_legs = ThreadPoolExecutor(max_workers=4, thread_name_prefix="semantic-leg")
-
-
-os.register_at_fork(after_in_child=_after_fork)
+_semantic_legs = Threads(4, "semantic-leg")
 
 
 @dataclass

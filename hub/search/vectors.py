@@ -14,11 +14,9 @@ only the documents changed since (or everything, when documents were deleted).
 """
 
 import json
-import os
 import threading
 import uuid
 from collections import OrderedDict
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -30,6 +28,7 @@ from django.db.models import Count, Max, Sum
 from hub.search import places
 from hub.search.embedding import DIMENSIONS, from_bytes
 from hub.search.models import Document, IndexState, PieceVectors
+from hub.search.threads import Threads
 
 
 def bump() -> None:
@@ -169,16 +168,7 @@ class Snapshot:
 
 FIELDS = ("id", "object_id", "kind", "published", "facets", "embedding", "pieces", "updated_at")
 SPLIT_SCAN_ROWS = 20_000  # below this, a second thread costs more than it saves
-_scan_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scan")
-
-
-def _after_fork() -> None:
-    """A forked worker (gunicorn with --preload) inherits no threads: start its own."""
-    global _scan_thread
-    _scan_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scan")
-
-
-os.register_at_fork(after_in_child=_after_fork)
+_scan_thread = Threads(1, "scan")
 
 
 PIECES_MEMORY_BYTES = 32 * 1024 * 1024  # the word-piece vectors a process keeps (~850 cases)
