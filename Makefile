@@ -35,8 +35,13 @@ $(STAMPS)/frontend: $(STAMPS)/npm $(FRONTEND_SOURCES) | $(STAMPS)
 	cd frontend && npm run --silent build
 	@touch $@
 
+# The search model exported for queries (once per model: 10–20 s; decision 5).
+$(STAMPS)/model: $(STAMPS)/python hub/search/embedding.py | $(STAMPS)
+	DEBUG=true $(PY) manage.py search_prepare_model
+	@touch $@
+
 .PHONY: setup
-setup: $(STAMPS)/python $(STAMPS)/frontend ## Install everything and build the front end (done by run and test)
+setup: $(STAMPS)/python $(STAMPS)/frontend $(STAMPS)/model ## Install everything and build the front end (done by run and test)
 
 .PHONY: run
 run: setup ## Start the hub with demo data on SQLite at http://127.0.0.1:8000 (PORT=… for another)

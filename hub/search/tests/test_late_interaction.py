@@ -35,41 +35,6 @@ def test_one_pass_gives_the_vector_and_a_unit_vector_per_word_piece_without_punc
     assert np.allclose(np.linalg.norm(encoded.tokens, axis=1), 1.0, atol=1e-5)
 
 
-@pytest.mark.parametrize("text", [
-    "hospital",
-    "stop people missing hospital appointments",
-    "?!",
-    "Düsseldorf's café: naïve résumés",
-    "word " * 400,  # longer than the model reads: cut at the same place
-])
-def test_a_query_is_encoded_by_the_traced_model_exactly_as_by_the_model_itself(text):
-    ours = embedding._model_thread.submit(embedding._encode_one, text).result()
-    [model_s] = embedding.encode([text])
-    assert embedding._traced() is not None, embedding._trace_failures
-    assert ours.pieces.tolist() == model_s.pieces.tolist()
-    assert np.allclose(ours.vector, model_s.vector, atol=1e-6)
-    assert np.allclose(ours.tokens, model_s.tokens, atol=1e-6)
-
-
-def test_when_the_model_cannot_be_traced_queries_use_its_own_pass(monkeypatch):
-    import torch
-
-    def broken(*args, **kwargs):
-        raise RuntimeError("tracing is not available")
-
-    monkeypatch.setattr(embedding, "_query_module", None)
-    monkeypatch.setattr(embedding, "_trace_failures", [])
-    monkeypatch.setattr(torch.jit, "trace", broken)
-    text = "stop people missing hospital appointments"
-    for attempt in range(1, embedding.TRACE_ATTEMPTS + 1):
-        ours = embedding._model_thread.submit(embedding._encode_one, text).result()
-        assert len(embedding._trace_failures) == attempt
-    assert embedding._query_module is False  # given up: no more attempts
-    [model_s] = embedding.encode([text])
-    assert np.allclose(ours.vector, model_s.vector, atol=1e-6)
-    assert ours.pieces.tolist() == model_s.pieces.tolist()
-
-
 def test_stored_piece_vectors_are_a_quarter_of_the_size_and_keep_their_direction():
     [encoded] = embedding.encode([TEXTS[0]])
     packed = embedding.pack_tokens(encoded)

@@ -131,11 +131,11 @@ def test_the_web_server_loads_the_model_as_it_starts(monkeypatch, setting, warme
     assert len(calls) == warmed
 
 
-def test_warming_up_loads_the_model_and_traces_it_for_queries_on_its_own_thread():
+def test_warming_up_loads_the_model_and_the_query_model_on_its_own_thread():
     warmed = embedding.warm_up().result()
     assert warmed.vector.shape == (embedding.DIMENSIONS,)
     assert embedding._model is not None and embedding._punctuation is not None
-    assert embedding._query_module, embedding._trace_failures
+    assert embedding._query_session  # `make setup` exported it
 
 
 def random_snapshot(count: int = 1500, seed: int = 7, dimensions: int = 8) -> Snapshot:
