@@ -202,9 +202,11 @@ def _values(snapshot: Snapshot, row: int) -> dict[str, list]:
 
 
 def _has(snapshot: Snapshot, row: int, chosen: dict[str, set[str]], *,
-         but: str | None = None) -> bool:
-    """Whether a row has one of the chosen values of every chosen facet (but ``but``)."""
-    values = _values(snapshot, row)
+         but: str | None = None, values: dict[str, list] | None = None) -> bool:
+    """Whether a row has one of the chosen values of every chosen facet (but ``but``);
+    ``values``: the row's, when the caller has them."""
+    if values is None:
+        values = _values(snapshot, row)
     return all(chosen[name] & {str(value) for value in values.get(name, ())}
                for name in chosen if name != but)
 
@@ -213,8 +215,9 @@ def _facet_counts(snapshot: Snapshot, rows: list[int],
                   chosen: dict[str, set[str]]) -> dict[str, list[dict]]:
     counts: dict[str, dict[str, int]] = {"kind": {}}
     for row in rows:
-        for name, values in _values(snapshot, row).items():
-            if _has(snapshot, row, chosen, but=name):
+        values_of = _values(snapshot, row)
+        for name, values in values_of.items():
+            if not chosen or _has(snapshot, row, chosen, but=name, values=values_of):
                 by_value = counts.setdefault(name, {})
                 for value in values:
                     by_value[str(value)] = by_value.get(str(value), 0) + 1
