@@ -7,7 +7,7 @@ import logging
 import numpy as np
 import onnx
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from onnx import TensorProto, helper
 
 from hub.search import embedding
@@ -119,6 +119,18 @@ def test_the_command_exports_the_query_model_once_and_mends_a_wrong_one(model_di
     call_command("search_prepare_model", stdout=_Lines(out))
     assert any("exporting it again" in line for line in out)
     assert embedding.check_query_model(path)
+
+
+def test_an_export_that_gives_other_numbers_is_removed_and_the_command_fails(model_dir,
+                                                                            monkeypatch):
+    def export_wrong(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        onnx.save(wrong_model(), str(path))
+
+    monkeypatch.setattr(embedding, "export_query_model", export_wrong)
+    with pytest.raises(CommandError, match="does not give the model's own numbers"):
+        call_command("search_prepare_model", stdout=_Lines([]))
+    assert not embedding.query_model_path().exists()
 
 
 class _Lines:
