@@ -219,7 +219,7 @@ def load_query_model(path: Path):
     log = logging.getLogger(__name__)
     if not path.exists():
         log.warning("No query model at %s: queries use the model's own pass, about twice as "
-                    "slow (run `manage.py search_prepare_model`).", path)
+                    "slow (run `manage.py search_prepare_model`, then restart).", path)
         return None
     try:
         import onnxruntime
@@ -233,14 +233,16 @@ def load_query_model(path: Path):
                  for text in CHECKED_TEXTS]
     except Exception:  # noqa: BLE001 - a damaged file must not stop search
         log.warning("Could not read the query model at %s: queries use the model's own "
-                    "pass (run `manage.py search_prepare_model` again).", path, exc_info=True)
+                    "pass (run `manage.py search_prepare_model` again, then restart).", path,
+                    exc_info=True)
         return None
     if not all(ours.pieces.tolist() == own.pieces.tolist()
                and np.allclose(ours.vector, own.vector, atol=QUERY_MODEL_TOLERANCE)
                and np.allclose(ours.tokens, own.tokens, atol=QUERY_MODEL_TOLERANCE)
                for ours, own in pairs):
         log.warning("The query model at %s does not give the model's numbers: queries use the "
-                    "model's own pass (run `manage.py search_prepare_model` again).", path)
+                    "model's own pass (run `manage.py search_prepare_model` again, then "
+                    "restart).", path)
         return None
     return session
 
@@ -260,7 +262,13 @@ def _query_model():
     restarts)."""
     global _query_session
     if _query_session is None:
-        _query_session = load_query_model(query_model_path()) or False
+        try:
+            _query_session = load_query_model(query_model_path()) or False
+        except OSError:  # the model's weights or SEARCH_MODEL_DIR cannot be read
+            logging.getLogger(__name__).warning(
+                "Could not look for the query model: queries use the model's own pass "
+                "(check SEARCH_MODEL_DIR, then restart).", exc_info=True)
+            _query_session = False
     return _query_session or None
 
 

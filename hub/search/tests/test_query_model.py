@@ -71,6 +71,18 @@ def test_a_damaged_query_model_is_not_used(model_dir, caplog):
     assert "Could not read the query model" in caplog.text
 
 
+def test_a_query_model_that_cannot_be_looked_for_is_not_used(model_dir, caplog, monkeypatch):
+    def unreadable(*args, **kwargs):
+        raise PermissionError("Permission denied")
+
+    monkeypatch.setattr(embedding.Path, "exists", unreadable)
+    with caplog.at_level(logging.WARNING, logger="hub.search.embedding"):
+        assert answers_as_the_model_does("stop people missing hospital appointments",
+                                         exactly=True)
+    assert embedding._query_session is False  # searches go on, without looking again
+    assert "SEARCH_MODEL_DIR" in caplog.text
+
+
 def wrong_model() -> onnx.ModelProto:
     """A graph with the query model's inputs and output that runs, but answers every piece
     with the same vector of ones."""

@@ -131,7 +131,8 @@ def test_the_web_server_loads_the_model_as_it_starts(monkeypatch, setting, warme
     assert len(calls) == warmed
 
 
-def test_warming_up_loads_the_model_and_the_query_model_on_its_own_thread():
+def test_warming_up_loads_the_model_and_the_query_model_on_its_own_thread(monkeypatch):
+    monkeypatch.setattr(embedding, "_query_session", None)  # as a new process
     warmed = embedding.warm_up().result()
     assert warmed.vector.shape == (embedding.DIMENSIONS,)
     assert embedding._model is not None and embedding._punctuation is not None
