@@ -37,10 +37,15 @@ $(STAMPS)/frontend: $(STAMPS)/npm $(FRONTEND_SOURCES) | $(STAMPS)
 
 # The search model exported for queries (once per model: 10–20 s; decision 5). If it cannot
 # be exported, the hub still starts (queries use the model's own, slower pass) and the next
-# `make` tries again.
-$(STAMPS)/model: $(STAMPS)/python hub/search/embedding.py | $(STAMPS)
-	@if DEBUG=true $(PY) manage.py search_prepare_model; then touch $@; else \
+# `make` tries again. The stamp holds the exported file's path: when that file has gone
+# (someone emptied .models/), the step runs again.
+MODEL_GONE := $(shell f=$$(cat $(STAMPS)/model 2>/dev/null) && test -f "$$f" || echo model-gone)
+$(STAMPS)/model: $(STAMPS)/python hub/search/embedding.py $(MODEL_GONE) | $(STAMPS)
+	@if ! DEBUG=true $(PY) manage.py search_prepare_model --stamp $@; then rm -f $@; \
 	  echo "Could not export the search model for queries (see above): search still works, but new questions take about twice as long."; fi
+
+.PHONY: model-gone
+model-gone:
 
 .PHONY: setup
 setup: $(STAMPS)/python $(STAMPS)/frontend $(STAMPS)/model ## Install everything and build the front end (done by run and test)

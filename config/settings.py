@@ -328,8 +328,9 @@ HUB_API_PAGE_SIZE = 20
 HUB_API_MAX_PAGE_SIZE = 100
 HUB_DATA_DIR = BASE_DIR / "data"
 # The search model exported for queries (`manage.py search_prepare_model`; done by `make
-# setup`). Without it queries still work, through the model's own, slower pass.
-SEARCH_MODEL_DIR = Path(env_str("SEARCH_MODEL_DIR", str(BASE_DIR / ".models")))
+# setup`). Without it queries still work, through the model's own, slower pass. A relative
+# path is taken from the project's root, wherever the process starts.
+SEARCH_MODEL_DIR = BASE_DIR / env_str("SEARCH_MODEL_DIR", ".models")
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 CSRF_FAILURE_VIEW = "hub.core.views.csrf_failure"

@@ -150,12 +150,38 @@ def query_model_path() -> Path:
     return Path(settings.SEARCH_MODEL_DIR) / name
 
 
-def export_query_model(path: Path) -> None:
+def export_query_model(path: Path) -> bool:
     """Write the model's transformer as an ONNX graph for one text at a time (any number of
     word pieces up to the model's limit), for ONNX Runtime to run queries with
-    (``manage.py search_prepare_model``; 10–20 s). Written next to ``path`` and then moved
-    there, so a reader never finds half a file."""
-    _model_thread.submit(_export_query_model, Path(path)).result()
+    (``manage.py search_prepare_model``; 10–20 s). Written beside ``path`` and checked there
+    (``check_query_model``); only a file that gives the model's own numbers is moved to
+    ``path``, so a reader never finds half a file or a wrong one, and a good file another
+    process put there is never removed. False (and nothing kept) when the export disagrees.
+    Not to be called on the model's thread."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    try:
+        _model_thread.submit(_export_query_model, partial).result()
+        if not check_query_model(partial):
+            return False
+        os.replace(partial, path)
+        return True
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def remove_abandoned_exports(path: Path) -> None:
+    """Remove the half-written files of exports of ``path`` whose process has gone (killed
+    midway)."""
+    for partial in path.parent.glob(f".{path.name}.*.partial"):
+        try:
+            pid = int(partial.name.rsplit(".", 2)[-2])
+            os.kill(pid, 0)  # raises when there is no such process
+        except ProcessLookupError:
+            partial.unlink(missing_ok=True)
+        except (ValueError, PermissionError):  # not ours to judge, or a live process
+            continue
 
 
 def _export_query_model(path: Path) -> None:
@@ -179,23 +205,17 @@ def _export_query_model(path: Path) -> None:
 
     sample = st.preprocess([SAMPLE])
     pieces = torch.export.Dim("pieces", min=2, max=st.max_seq_length)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    try:
-        # The exporter's notes (on torch's own deprecations, and the optimiser's progress)
-        # are not the hub's to act on.
-        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()), \
-                _quiet("torch.onnx", "torch.export", "onnxscript", "onnx_ir"):
-            warnings.simplefilter("ignore")
-            program = torch.onnx.export(
-                LastHiddenState().eval(), (sample["input_ids"], sample["attention_mask"]),
-                dynamo=True, dynamic_shapes=({1: pieces}, {1: pieces}),
-                input_names=["input_ids", "attention_mask"],
-                output_names=["last_hidden_state"], verbose=False)
-            program.save(str(partial))
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
+    # The exporter's notes (on torch's own deprecations, and the optimiser's progress) are not
+    # the hub's to act on.
+    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()), \
+            _quiet("torch.onnx", "torch.export", "onnxscript", "onnx_ir"):
+        warnings.simplefilter("ignore")
+        program = torch.onnx.export(
+            LastHiddenState().eval(), (sample["input_ids"], sample["attention_mask"]),
+            dynamo=True, dynamic_shapes=({1: pieces}, {1: pieces}),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["last_hidden_state"], verbose=False)
+        program.save(str(path))
 
 
 @contextmanager

@@ -3,6 +3,7 @@ search_prepare_model`, run by `make setup`): the same numbers as the model's own
 that pass itself when the exported model is missing, damaged or wrong."""
 
 import logging
+import os
 
 import numpy as np
 import onnx
@@ -115,10 +116,12 @@ def test_a_query_model_that_gives_other_numbers_is_not_used(model_dir, caplog):
 
 def test_the_command_exports_the_query_model_once_and_mends_a_wrong_one(model_dir):
     out = []
-    call_command("search_prepare_model", stdout=_Lines(out))
+    stamp = model_dir.parent / "stamp"
+    call_command("search_prepare_model", stamp=stamp, stdout=_Lines(out))
     path = embedding.query_model_path()
     assert path.parent == model_dir and path.exists()
     assert "Exported" in out[-1]
+    assert stamp.read_text().strip() == str(path)  # for make to notice when it is gone
     assert [p.name for p in model_dir.iterdir()] == [path.name]  # nothing half-written left
     assert answers_as_the_model_does("stop people missing hospital appointments", exactly=False)
     assert embedding._query_session  # the exported model, used
@@ -133,16 +136,70 @@ def test_the_command_exports_the_query_model_once_and_mends_a_wrong_one(model_di
     assert embedding.check_query_model(path)
 
 
-def test_an_export_that_gives_other_numbers_is_removed_and_the_command_fails(model_dir,
-                                                                            monkeypatch):
+def test_an_export_that_gives_other_numbers_is_not_kept_and_the_command_fails(model_dir,
+                                                                             monkeypatch):
     def export_wrong(path):
-        path.parent.mkdir(parents=True, exist_ok=True)
         onnx.save(wrong_model(), str(path))
 
-    monkeypatch.setattr(embedding, "export_query_model", export_wrong)
+    monkeypatch.setattr(embedding, "_export_query_model", export_wrong)
+    stamp = model_dir.parent / "stamp"
     with pytest.raises(CommandError, match="does not give the model's own numbers"):
-        call_command("search_prepare_model", stdout=_Lines([]))
+        call_command("search_prepare_model", stamp=stamp, stdout=_Lines([]))
     assert not embedding.query_model_path().exists()
+    assert list(model_dir.iterdir()) == []  # nor any half-written file
+    assert not stamp.exists()  # so make tries again
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory) -> bytes:
+    """A good query model, exported once for the tests that need one in place."""
+    path = tmp_path_factory.mktemp("exported") / "query.onnx"
+    assert embedding.export_query_model(path)
+    return path.read_bytes()
+
+
+def put_in_place(exported: bytes):
+    path = embedding.query_model_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(exported)
+    return path
+
+
+def test_a_failed_export_leaves_a_good_model_another_process_wrote_in_place(model_dir, exported,
+                                                                           monkeypatch):
+    path = put_in_place(exported)
+
+    def export_wrong(partial):
+        onnx.save(wrong_model(), str(partial))
+
+    monkeypatch.setattr(embedding, "_export_query_model", export_wrong)
+    assert embedding.export_query_model(path) is False
+    assert path.read_bytes() == exported
+    assert [p.name for p in model_dir.iterdir()] == [path.name]
+
+
+def test_the_command_records_where_the_model_is_for_make(model_dir, exported):
+    path = put_in_place(exported)
+    stamp = model_dir.parent / "make" / "model"
+    out = []
+    call_command("search_prepare_model", stamp=stamp, stdout=_Lines(out))
+    assert "ready" in out[-1]
+    assert stamp.read_text().strip() == str(path)
+
+
+def test_half_written_files_of_killed_exports_are_removed(model_dir, exported):
+    import subprocess
+    import sys
+
+    path = put_in_place(exported)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    abandoned = path.with_name(f".{path.name}.{gone}.partial")
+    abandoned.write_bytes(b"half a model")
+    ours = path.with_name(f".{path.name}.{os.getpid()}.partial")  # an export under way
+    ours.write_bytes(b"being written")
+    call_command("search_prepare_model", stdout=_Lines([]))
+    assert sorted(p.name for p in model_dir.iterdir()) == sorted([path.name, ours.name])
 
 
 class _Lines:
