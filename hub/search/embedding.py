@@ -22,6 +22,7 @@ not safe for that), and a search can embed its query while its own thread asks t
 for the lexical hits (``encode_query_soon``).
 """
 
+import gc
 import hashlib
 import logging
 import os
@@ -80,7 +81,17 @@ def model():
                 transformers.logging.disable_progress_bar()
                 logging.getLogger("sentence_transformers").setLevel(logging.WARNING)
                 _model = SentenceTransformer(str(get_model_path()), device="cpu")
+                _out_of_the_collectors_way()
     return _model
+
+
+def _out_of_the_collectors_way() -> None:
+    """Once the model is loaded, the process holds about 500,000 objects that live as long as
+    it does (torch's, transformers', Django's): each full collection of Python's garbage
+    collector walked them all, and the request it fell on waited 250–290 ms (measured here,
+    with 149 documents as with 100,000). Frozen, the collector skips them: a full collection
+    then takes about 6 ms. (Python's own advice for long-lived servers: ``gc.freeze``.)"""
+    gc.freeze()
 
 
 @dataclass(frozen=True)
@@ -284,6 +295,7 @@ def _query_model():
     if _query_session is None:
         try:
             _query_session = load_query_model(query_model_path()) or False
+            _out_of_the_collectors_way()
         except OSError:  # the model's weights or SEARCH_MODEL_DIR cannot be read
             logging.getLogger(__name__).warning(
                 "Could not look for the query model: queries use the model's own pass "

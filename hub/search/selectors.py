@@ -234,6 +234,8 @@ class _Semantic:
     # {row: which documents of ``region`` are its NEIGHBOURS closest (a mask)}, as found
     neighbours: dict[int, np.ndarray] = field(default_factory=dict)
     region_vectors: np.ndarray | None = None  # the region's vectors in float32, once needed
+    # The nearest candidates' piece vectors, being read meanwhile (VectorIndex.read_ahead)
+    pieces_ahead: Future | None = None
 
 
 def _semantic(query: str, snapshot: Snapshot, mask: np.ndarray, visible: np.ndarray,
@@ -244,9 +246,15 @@ def _semantic(query: str, snapshot: Snapshot, mask: np.ndarray, visible: np.ndar
     legs = _semantic_rows(snapshot, snapshot.scan(encoded.vector), mask, visible,
                           vector=encoded.vector, encoded=encoded)
     if neighbours:
+        nearest = _kept_nearest(legs)
+        # Late interaction will score the best candidates piece by piece: most of them are
+        # among the nearest, whose piece vectors are read meanwhile (on PostgreSQL: 5–6 ms
+        # for 50 at 100k, otherwise on the request's path).
+        legs.pieces_ahead = index.read_ahead(
+            [int(snapshot.ids[row]) for row in nearest[:LATE_POOL]], snapshot.token)
         # Found here, while the request's own thread waits for the lexical leg: the
         # ranking then looks for the neighbours of lexical hits only.
-        _near(snapshot, legs, _kept_nearest(legs))
+        _near(snapshot, legs, nearest)
     return legs
 
 
@@ -269,13 +277,13 @@ def _semantic_rows(snapshot: Snapshot, cosines: np.ndarray, mask: np.ndarray,
 
 
 def maxsim(encoded: Encoded, weights: np.ndarray, document_ids: list[int], *,
-           token: str = "") -> dict[int, float]:
+           token: str = "", ahead: Future | None = None) -> dict[int, float]:
     """{document id: how closely its word pieces answer the query's}, for documents that have
     word-piece vectors: for each piece of the query the best cosine with any piece of the
     document, averaged with the pieces' weights (rare pieces count more: ``weights``, one per
     piece of the query). Read from the database for these documents only (or from the
-    process's memory of them, while the index is at ``token``)."""
-    packed = index.piece_vectors(document_ids, token)
+    process's memory of them, while the index is at ``token``, or as read ahead: ``ahead``)."""
+    packed = index.piece_vectors(document_ids, token, ahead=ahead)
     unpacked = [(document_id, unpack_codes(packed[document_id]))
                 for document_id in document_ids if document_id in packed]
     unpacked = [(document_id, parts) for document_id, parts in unpacked if parts is not None]
@@ -423,7 +431,8 @@ def _late_interaction(snapshot: Snapshot, legs: _Semantic, scores: dict, score) 
     its cosine, and its neighbours' closeness the same way (decision 6, step 7b)."""
     pool = sorted(scores, key=lambda row: (-scores[row][0], int(snapshot.ids[row])))[:LATE_POOL]
     late = maxsim(legs.encoded, snapshot.piece_weights(legs.encoded.pieces),
-                  [int(snapshot.ids[row]) for row in pool], token=snapshot.token)
+                  [int(snapshot.ids[row]) for row in pool], token=snapshot.token,
+                  ahead=legs.pieces_ahead)
     closeness = {row: (1 - LATE_WEIGHT) * scores[row][1]
                  + LATE_WEIGHT * late[int(snapshot.ids[row])]
                  for row in pool if int(snapshot.ids[row]) in late}

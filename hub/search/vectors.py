@@ -14,9 +14,11 @@ only the documents changed since (or everything, when documents were deleted).
 """
 
 import json
+import logging
 import threading
 import uuid
 from collections import OrderedDict
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -215,6 +217,28 @@ def _read_piece_vectors(document_ids: list[int]) -> dict[int, bytes]:
         return {document_id: bytes(data) for document_id, data in cursor.fetchall()}
 
 
+_ahead_thread = Threads(1, "pieces-ahead")
+
+
+def _read_ahead(document_ids: list[int]) -> dict[int, bytes]:
+    """``_read_piece_vectors`` on this thread's own connection (kept open as a request's is,
+    for CONN_MAX_AGE; a broken one is replaced). A failure only means the search reads them
+    itself: nothing is returned."""
+    try:
+        connection.close_if_unusable_or_obsolete()
+        return _read_piece_vectors(document_ids)
+    except Exception:  # noqa: BLE001 - only a guess: the search reads what it needs itself
+        logging.getLogger(__name__).warning("Could not read piece vectors ahead; the search "
+                                            "reads them itself", exc_info=True)
+        return {}
+
+
+def close_read_ahead_connection() -> None:
+    """Close the read-ahead thread's database connection (before a test database is dropped)."""
+    # (``connection`` looked up on that thread: each thread has its own)
+    _ahead_thread.submit(lambda: connection.close()).result()
+
+
 class VectorIndex:
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -224,11 +248,25 @@ class VectorIndex:
         self._pieces: OrderedDict[int, bytes] = OrderedDict()
         self._pieces_token = ""
 
-    def piece_vectors(self, document_ids: list[int], token: str) -> dict[int, bytes]:
+    def read_ahead(self, document_ids: list[int], token: str) -> Future | None:
+        """Start reading the piece vectors of documents a search will probably score (those
+        not in memory), on PostgreSQL on a connection of its own, while the search goes on
+        with other work; hand the future to ``piece_vectors``. What is read ahead is
+        remembered only if it is then asked for, so guesses do not push out what is."""
+        if connection.vendor != "postgresql" or not token:
+            return None
+        with self._lock:
+            missing = [document_id for document_id in document_ids
+                       if token != self._pieces_token or document_id not in self._pieces]
+        return _ahead_thread.submit(_read_ahead, missing) if missing else None
+
+    def piece_vectors(self, document_ids: list[int], token: str, *,
+                      ahead: Future | None = None) -> dict[int, bytes]:
         """{document id: its packed word-piece vectors} for those that have them, read from
         the database unless this process read them since the index last changed (``token``:
         any write to the index empties the memory, so nothing changed or hidden since is used;
-        without a token nothing is remembered)."""
+        without a token nothing is remembered), or they were read ahead (``ahead``, from
+        ``read_ahead`` with the same token)."""
         if not token:
             return _read_piece_vectors(document_ids)
         with self._lock:
@@ -242,7 +280,15 @@ class VectorIndex:
                     known[document_id] = self._pieces[document_id]
         missing = [document_id for document_id in document_ids if document_id not in known]
         if missing:
-            read = _read_piece_vectors(missing)
+            read = {}
+            if ahead is not None:
+                early = ahead.result()
+                read = {document_id: early[document_id] for document_id in missing
+                        if document_id in early}
+            # (a document read ahead without piece vectors is read again: it may have none)
+            unread = [document_id for document_id in missing if document_id not in read]
+            if unread:
+                read.update(_read_piece_vectors(unread))
             known.update(read)
             with self._lock:
                 if token == self._pieces_token:

@@ -2,8 +2,13 @@
 and the best candidates of a query are scored again by how closely their pieces answer the
 query's pieces (MaxSim), weighted by how rare each piece is among published documents."""
 
+import logging
+import threading
+
 import numpy as np
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import OperationalError, connection
 
 from hub.library.models import Status
 from hub.library.tests.factories import EntryFactory
@@ -179,3 +184,58 @@ def test_a_question_asked_again_rescores_its_candidates_from_memory_until_the_in
     vectors.index.forget_pieces()
     vectors.index.piece_vectors(ids, "some token")
     assert list(vectors.index._pieces) == [ids[1]]
+
+
+@pytest.mark.django_db(transaction=True)  # the read-ahead connection sees committed rows only
+def test_piece_vectors_read_ahead_are_used_instead_of_read_again_and_guesses_not_kept(
+        django_assert_num_queries, monkeypatch, caplog):
+    entries = [EntryFactory(title=text, summary="", status=Status.PUBLISHED) for text in TEXTS]
+    index_objects("case", [entry.pk for entry in entries])
+    ids = list(Document.objects.filter(object_id__in=[e.pk for e in entries])
+               .order_by("id").values_list("id", flat=True))
+    token = vectors.current_token()
+    stored = vectors._read_piece_vectors(ids)
+    vectors.index.forget_pieces()
+    if connection.vendor != "postgresql":  # SQLite reads in the process: nothing to overlap
+        assert vectors.index.read_ahead(ids, token) is None
+        return
+    ahead = vectors.index.read_ahead(ids, token)
+    with django_assert_num_queries(0):  # nothing read again on the search's own connection
+        assert vectors.index.piece_vectors(ids, token, ahead=ahead) == stored
+    # Read ahead but not asked for: not remembered, so guesses do not push out real answers.
+    vectors.index.forget_pieces()
+    ahead = vectors.index.read_ahead(ids, token)
+    assert vectors.index.piece_vectors(ids[:1], token, ahead=ahead) == {ids[0]: stored[ids[0]]}
+    assert list(vectors.index._pieces) == ids[:1]
+    # Already in memory: nothing to read ahead.
+    assert vectors.index.read_ahead(ids[:1], token) is None
+    # A read ahead that fails costs only the time: the search reads them itself.
+    read = vectors._read_piece_vectors
+
+    def fails_ahead(document_ids):
+        if threading.current_thread().name.startswith("pieces-ahead"):
+            raise OperationalError("the connection was lost")
+        return read(document_ids)
+
+    monkeypatch.setattr(vectors, "_read_piece_vectors", fails_ahead)
+    vectors.index.forget_pieces()
+    with caplog.at_level(logging.WARNING, logger="hub.search.vectors"):
+        ahead = vectors.index.read_ahead(ids, token)
+        assert vectors.index.piece_vectors(ids, token, ahead=ahead) == stored
+    assert "Could not read piece vectors ahead" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_search_ranks_the_same_with_its_candidates_read_ahead_or_not(monkeypatch):
+    entries = [EntryFactory(title=text, summary="", status=Status.PUBLISHED) for text in TEXTS]
+    index_objects("case", [entry.pk for entry in entries])
+
+    def ranked() -> list[tuple[int, float]]:
+        vectors.index.forget_pieces()
+        results = selectors.search("children leaving school early", user=AnonymousUser())
+        return [(hit.document.id, hit.score) for hit in results.hits]
+
+    read_ahead = ranked()
+    monkeypatch.setattr(vectors.VectorIndex, "read_ahead", lambda self, ids, token: None)
+    assert ranked() == read_ahead
+    assert read_ahead[0][0] == Document.objects.get(object_id=entries[0].pk).id
