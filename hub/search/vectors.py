@@ -281,7 +281,8 @@ class VectorIndex:
         missing = [document_id for document_id in document_ids if document_id not in known]
         if missing:
             read = {}
-            if ahead is not None:
+            # Still queued behind another search's read (a threaded server): read here.
+            if ahead is not None and not ahead.cancel():
                 early = ahead.result()
                 read = {document_id: early[document_id] for document_id in missing
                         if document_id in early}

@@ -239,3 +239,22 @@ def test_a_search_ranks_the_same_with_its_candidates_read_ahead_or_not(monkeypat
     monkeypatch.setattr(vectors.VectorIndex, "read_ahead", lambda self, ids, token: None)
     assert ranked() == read_ahead
     assert read_ahead[0][0] == Document.objects.get(object_id=entries[0].pk).id
+
+
+def test_a_read_ahead_still_queued_behind_another_search_is_not_waited_for():
+    entries = [EntryFactory(title=text, summary="", status=Status.PUBLISHED) for text in TEXTS]
+    index_objects("case", [entry.pk for entry in entries])
+    ids = list(Document.objects.filter(object_id__in=[e.pk for e in entries])
+               .values_list("id", flat=True))
+    token = vectors.current_token()
+    stored = vectors._read_piece_vectors(ids)
+    vectors.index.forget_pieces()
+    busy = threading.Event()
+    another_search = vectors._ahead_thread.submit(busy.wait, 10)
+    try:
+        queued = vectors._ahead_thread.submit(vectors._read_ahead, ids)
+        assert vectors.index.piece_vectors(ids, token, ahead=queued) == stored
+        assert queued.cancelled()  # read here, at once, instead
+    finally:
+        busy.set()
+        another_search.result()
