@@ -39,10 +39,10 @@ def signed_in(client):
     return sign_in
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _read_ahead_connection_closed(django_db_setup):
-    """Search reads piece vectors ahead on a database connection of its own
-    (``hub.search.vectors.read_ahead``): it is closed before the test database is dropped,
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """pytest-django's, and then: search reads piece vectors ahead on a database connection of
+    its own (``hub.search.vectors.read_ahead``), closed before the test database is dropped,
     which an open connection would stop."""
     yield
     from hub.search.vectors import close_read_ahead_connection

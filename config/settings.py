@@ -330,7 +330,7 @@ HUB_DATA_DIR = BASE_DIR / "data"
 # The search model exported for queries (`manage.py search_prepare_model`; done by `make
 # setup`). Without it queries still work, through the model's own, slower pass. A relative
 # path is taken from the project's root, wherever the process starts.
-SEARCH_MODEL_DIR = BASE_DIR / env_str("SEARCH_MODEL_DIR", ".models")
+SEARCH_MODEL_DIR = BASE_DIR / (env_str("SEARCH_MODEL_DIR", "") or ".models")
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 CSRF_FAILURE_VIEW = "hub.core.views.csrf_failure"

@@ -26,11 +26,12 @@ import gc
 import hashlib
 import logging
 import os
+import socket
 import string
 import threading
 from collections import OrderedDict
 from concurrent.futures import Future
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -171,7 +172,7 @@ def export_query_model(path: Path) -> bool:
     Not to be called on the model's thread."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    partial = _partial_path(path, os.getpid())
     try:
         _model_thread.submit(_export_query_model, partial).result()
         if not check_query_model(partial):
@@ -182,17 +183,28 @@ def export_query_model(path: Path) -> bool:
         partial.unlink(missing_ok=True)
 
 
+def _partial_path(path: Path, pid: int) -> Path:
+    """Where process ``pid`` of this host writes its export of ``path`` before checking it
+    (named by host too: a shared SEARCH_MODEL_DIR may be written from several)."""
+    return path.with_name(f".{path.name}.partial.{socket.gethostname()}.{pid}")
+
+
 def remove_abandoned_exports(path: Path) -> None:
-    """Remove the half-written files of exports of ``path`` whose process has gone (killed
-    midway)."""
-    for partial in path.parent.glob(f".{path.name}.*.partial"):
-        try:
-            pid = int(partial.name.rsplit(".", 2)[-2])
-            os.kill(pid, 0)  # raises when there is no such process
-        except ProcessLookupError:
-            partial.unlink(missing_ok=True)
-        except (ValueError, PermissionError):  # not ours to judge, or a live process
+    """Remove the half-written files of exports of ``path`` whose process, on this host, has
+    gone (killed midway). Another host's are left alone: its processes cannot be seen."""
+    for partial in path.parent.glob(f".{path.name}.partial.*"):
+        host, _, pid = partial.name.removeprefix(f".{path.name}.partial.").rpartition(".")
+        if host != socket.gethostname() or not pid.isdigit():
             continue
+        try:
+            os.kill(int(pid), 0)  # raises when there is no such process
+            continue
+        except ProcessLookupError:
+            pass
+        except OSError:  # a live process of another user
+            continue
+        with suppress(OSError):  # not ours to remove after all: it is only left over
+            partial.unlink(missing_ok=True)
 
 
 def _export_query_model(path: Path) -> None:

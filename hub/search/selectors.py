@@ -298,8 +298,8 @@ def maxsim(encoded: Encoded, weights: np.ndarray, document_ids: list[int], *,
     # 50 documents), to the same bits.
     codes = np.concatenate([parts[2] for _, parts in unpacked]).astype(np.float32)
     scales = np.concatenate([parts[1] for _, parts in unpacked])
-    best = np.maximum.reduceat((codes @ encoded.tokens.T) * scales[:, None], starts,
-                               axis=0).T  # (query pieces, documents)
+    best = np.ascontiguousarray(np.maximum.reduceat(
+        (codes @ encoded.tokens.T) * scales[:, None], starts, axis=0).T)  # (query pieces, docs)
     if not weights.sum():
         weights = np.ones(len(encoded.tokens), dtype=np.float32)
     scores = (weights @ best) / weights.sum()

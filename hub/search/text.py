@@ -65,13 +65,22 @@ _TOKEN = re.compile(r"^(\W*)(.*?)(\W*)$", re.DOTALL)
 _NOT_A_LETTER = re.compile(r"[^0-9a-z]")
 
 
-@functools.lru_cache(maxsize=50_000)
+REMEMBERED_WORD = 40  # characters: longer tokens (addresses, run-on text) are not remembered
+
+
 def _word_stem(token: str) -> str | None:
     """What a word of a text is matched on (its letters, folded, stemmed; None for a token
     of no letters): remembered, as the same words recur in every text (a page of snippets
     took 2.6 ms, most of it folding the same words again)."""
+    return _remembered_stem(token) if len(token) <= REMEMBERED_WORD else _stem_of(token)
+
+
+def _stem_of(token: str) -> str | None:
     word = _NOT_A_LETTER.sub("", fold(token))
     return _stem(word) if word else None
+
+
+_remembered_stem = functools.lru_cache(maxsize=50_000)(_stem_of)
 
 
 def snippet(text: str, terms: list[str], *, words: int = 40) -> SafeString:

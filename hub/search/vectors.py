@@ -233,6 +233,20 @@ def _read_ahead(document_ids: list[int]) -> dict[int, bytes]:
         return {}
 
 
+AHEAD_PATIENCE = 1.0  # seconds: a read ahead that takes longer than this is not waited for
+
+
+def _result(ahead: Future) -> dict[int, bytes]:
+    """What a read ahead found; nothing if it has not finished within AHEAD_PATIENCE (a hung
+    connection must not hang the search: it reads them itself)."""
+    try:
+        return ahead.result(timeout=AHEAD_PATIENCE)
+    except TimeoutError:
+        logging.getLogger(__name__).warning("A read of piece vectors ahead took more than %s s; "
+                                            "the search reads them itself", AHEAD_PATIENCE)
+        return {}
+
+
 def close_read_ahead_connection() -> None:
     """Close the read-ahead thread's database connection (before a test database is dropped)."""
     # (``connection`` looked up on that thread: each thread has its own)
@@ -279,13 +293,15 @@ class VectorIndex:
                     self._pieces.move_to_end(document_id)
                     known[document_id] = self._pieces[document_id]
         missing = [document_id for document_id in document_ids if document_id not in known]
+        if ahead is not None and not missing:
+            ahead.cancel()  # not needed after all (if it has not started)
         if missing:
             read = {}
             # Still queued behind another search's read (a threaded server): read here.
             if ahead is not None and not ahead.cancel():
-                early = ahead.result()
-                read = {document_id: early[document_id] for document_id in missing
-                        if document_id in early}
+                wanted = set(missing)
+                read = {document_id: data for document_id, data in _result(ahead).items()
+                        if document_id in wanted}
             # (a document read ahead without piece vectors is read again: it may have none)
             unread = [document_id for document_id in missing if document_id not in read]
             if unread:

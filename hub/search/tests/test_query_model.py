@@ -63,12 +63,16 @@ def test_without_the_query_model_queries_use_the_models_own_pass_and_say_how_to_
 
 
 def test_once_the_models_are_loaded_their_objects_are_kept_out_of_the_collectors_way(
-        model_dir):
+        model_dir, monkeypatch):
     # Python's collector would otherwise walk the ~500,000 objects of torch, transformers and
     # the rest at every full collection, and a search would wait 250–290 ms for it.
+    monkeypatch.setattr(embedding, "_model", None)  # as in a process that has not loaded it
     gc.unfreeze()
     try:
         assert gc.get_freeze_count() == 0
+        on_model_thread(embedding.model)
+        assert gc.get_freeze_count() > 100_000
+        gc.unfreeze()
         on_model_thread(embedding._encode_one, "a question")  # looks for the query model
         assert gc.get_freeze_count() > 100_000
     finally:
@@ -208,12 +212,15 @@ def test_half_written_files_of_killed_exports_are_removed(model_dir, exported):
     path = put_in_place(exported)
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True).stdout.strip()
-    abandoned = path.with_name(f".{path.name}.{gone}.partial")
+    abandoned = embedding._partial_path(path, int(gone))
     abandoned.write_bytes(b"half a model")
-    ours = path.with_name(f".{path.name}.{os.getpid()}.partial")  # an export under way
+    ours = embedding._partial_path(path, os.getpid())  # an export under way
     ours.write_bytes(b"being written")
+    elsewhere = path.with_name(f".{path.name}.partial.another-host.example.{gone}")
+    elsewhere.write_bytes(b"another host's export, under way for all we know")
     call_command("search_prepare_model", stdout=_Lines([]))
-    assert sorted(p.name for p in model_dir.iterdir()) == sorted([path.name, ours.name])
+    assert sorted(p.name for p in model_dir.iterdir()) == sorted(
+        [path.name, ours.name, elsewhere.name])
 
 
 class _Lines:

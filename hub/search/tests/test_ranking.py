@@ -187,6 +187,23 @@ def test_the_half_precision_scan_chooses_what_exact_cosines_choose(monkeypatch):
         assert chosen.tolist() == top(exact, snapshot.present, 1000).tolist()
 
 
+def test_neighbours_found_on_two_threads_are_those_found_on_one(monkeypatch):
+    snapshot = random_snapshot()
+    query = unit(3, 1, 0, 2, 0, 0, 1, 0)
+    visible = snapshot.present.copy()
+
+    def neighbours(split_from: int) -> tuple[dict, dict]:
+        monkeypatch.setattr(selectors, "SPLIT_NEIGHBOUR_ROWS", split_from)
+        legs = selectors._semantic_rows(snapshot, snapshot.scan(query), visible, visible,
+                                        vector=query)
+        near = selectors._near(snapshot, legs, legs.nearest[:150])
+        return near, {row: mask.tolist() for row, mask in legs.neighbours.items()}
+
+    on_one = neighbours(10**9)
+    assert neighbours(2) == on_one  # the same masks and nearness, row by row
+    assert len(on_one[1]) == 150
+
+
 def test_neighbours_found_once_give_what_a_fresh_search_for_them_gives():
     snapshot = random_snapshot()
     query = unit(3, 1, 0, 2, 0, 0, 1, 0)
