@@ -18,6 +18,7 @@ import logging
 import threading
 import uuid
 from collections import OrderedDict
+from collections.abc import Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -275,12 +276,12 @@ class VectorIndex:
         return _ahead_thread.submit(_read_ahead, missing) if missing else None
 
     def piece_vectors(self, document_ids: list[int], token: str, *,
-                      ahead: Future | None = None) -> dict[int, bytes]:
+                      ahead: Sequence[Future] = ()) -> dict[int, bytes]:
         """{document id: its packed word-piece vectors} for those that have them, read from
         the database unless this process read them since the index last changed (``token``:
         any write to the index empties the memory, so nothing changed or hidden since is used;
-        without a token nothing is remembered), or they were read ahead (``ahead``, from
-        ``read_ahead`` with the same token)."""
+        without a token nothing is remembered), or they were read ahead (``ahead``: reads
+        from ``read_ahead`` with the same token)."""
         if not token:
             return _read_piece_vectors(document_ids)
         with self._lock:
@@ -293,15 +294,17 @@ class VectorIndex:
                     self._pieces.move_to_end(document_id)
                     known[document_id] = self._pieces[document_id]
         missing = [document_id for document_id in document_ids if document_id not in known]
-        if ahead is not None and not missing:
-            ahead.cancel()  # not needed after all (if it has not started)
+        read: dict[int, bytes] = {}
+        for future in ahead:
+            needed = set(missing).difference(read)
+            # Not needed after all, or still queued behind another search's read (a threaded
+            # server): not waited for (what is missing is read here).
+            if not needed or future.cancel():
+                future.cancel()
+                continue
+            read.update({document_id: data for document_id, data in _result(future).items()
+                         if document_id in needed})
         if missing:
-            read = {}
-            # Still queued behind another search's read (a threaded server): read here.
-            if ahead is not None and not ahead.cancel():
-                wanted = set(missing)
-                read = {document_id: data for document_id, data in _result(ahead).items()
-                        if document_id in wanted}
             # (a document read ahead without piece vectors is read again: it may have none)
             unread = [document_id for document_id in missing if document_id not in read]
             if unread:

@@ -209,16 +209,22 @@ def test_piece_vectors_read_ahead_are_used_instead_of_read_again_and_guesses_not
         return
     ahead = started(vectors.index.read_ahead(ids, token))
     with django_assert_num_queries(0):  # nothing read again on the search's own connection
-        assert vectors.index.piece_vectors(ids, token, ahead=ahead) == stored
+        assert vectors.index.piece_vectors(ids, token, ahead=[ahead]) == stored
     # Read ahead but not asked for: not remembered, so guesses do not push out real answers.
     vectors.index.forget_pieces()
     ahead = started(vectors.index.read_ahead(ids, token))
     with django_assert_num_queries(0):
         assert vectors.index.piece_vectors(ids[:1], token,
-                                           ahead=ahead) == {ids[0]: stored[ids[0]]}
+                                           ahead=[ahead]) == {ids[0]: stored[ids[0]]}
     assert list(vectors.index._pieces) == ids[:1]
     # Already in memory: nothing to read ahead.
     assert vectors.index.read_ahead(ids[:1], token) is None
+    # Two reads ahead (the nearest, then those their neighbours lift): both are used.
+    vectors.index.forget_pieces()
+    halves = [started(vectors.index.read_ahead(ids[:1], token)),
+              started(vectors.index.read_ahead(ids[1:], token))]
+    with django_assert_num_queries(0):
+        assert vectors.index.piece_vectors(ids, token, ahead=halves) == stored
     # A read ahead that fails costs only the time: the search reads them itself.
     read = vectors._read_piece_vectors
 
@@ -231,7 +237,7 @@ def test_piece_vectors_read_ahead_are_used_instead_of_read_again_and_guesses_not
     vectors.index.forget_pieces()
     with caplog.at_level(logging.WARNING, logger="hub.search.vectors"):
         ahead = started(vectors.index.read_ahead(ids, token))
-        assert vectors.index.piece_vectors(ids, token, ahead=ahead) == stored
+        assert vectors.index.piece_vectors(ids, token, ahead=[ahead]) == stored
     assert "Could not read piece vectors ahead" in caplog.text
 
 
@@ -265,9 +271,69 @@ def test_a_read_ahead_still_queued_behind_another_search_is_not_waited_for():
     another_search = vectors._ahead_thread.submit(busy.wait, 10)
     try:
         queued = vectors._ahead_thread.submit(vectors._read_ahead, ids)
-        assert vectors.index.piece_vectors(ids, token, ahead=queued) == stored
+        assert vectors.index.piece_vectors(ids, token, ahead=[queued]) == stored
         assert queued.cancelled()  # read here, at once, instead
     finally:
         busy.set()
         another_search.result()
 
+
+
+def test_a_queued_read_ahead_that_is_not_needed_is_cancelled(django_assert_num_queries):
+    entries = [EntryFactory(title=text, summary="", status=Status.PUBLISHED) for text in TEXTS]
+    index_objects("case", [entry.pk for entry in entries])
+    ids = list(Document.objects.filter(object_id__in=[e.pk for e in entries])
+               .values_list("id", flat=True))
+    token = vectors.current_token()
+    stored = vectors.index.piece_vectors(ids, token)  # now in memory
+    busy = threading.Event()
+    another_search = vectors._ahead_thread.submit(busy.wait, 10)
+    try:
+        queued = vectors._ahead_thread.submit(vectors._read_ahead, ids)
+        with django_assert_num_queries(0):
+            assert vectors.index.piece_vectors(ids, token, ahead=[queued]) == stored
+        assert queued.cancelled()
+    finally:
+        busy.set()
+        another_search.result()
+
+
+POOL_TEXTS = [
+    "Early warning system spots pupils at risk of dropping out of school.",
+    "Mentors for teenagers who are about to leave school without qualifications.",
+    "Schools call parents the first morning a child is absent.",
+    "Truancy officers visit families of children who miss lessons.",
+    "Rangers flew drones along the sea cliffs to count nesting puffins.",
+    "Volunteers count seabirds on the island every summer.",
+    "A text message reminds patients of their hospital appointment.",
+    "Nurses visit young mothers at home in the first year.",
+]
+
+
+def test_the_late_pool_is_read_ahead_with_the_nearest_and_those_their_neighbours_lift(
+        monkeypatch):
+    # The guess is the first stage's own ranking without its lexical boost: for a query that
+    # shares no word with the texts, it is the pool itself, whichever database reads it.
+    entries = [EntryFactory(title=text, summary="", status=Status.PUBLISHED)
+               for text in POOL_TEXTS]
+    index_objects("case", [entry.pk for entry in entries])
+    # One neighbour and a pool of one: a document next to the nearest is lifted past it.
+    monkeypatch.setattr(selectors, "NEIGHBOURS", 1)
+    monkeypatch.setattr(selectors, "LATE_POOL", 1)
+    asked: list[list[int]] = []
+    monkeypatch.setattr(vectors.VectorIndex, "read_ahead",
+                        lambda self, ids, token: asked.append(list(ids)))
+    pools: list[list[int]] = []
+    scored = selectors.maxsim
+
+    def maxsim(encoded, weights, document_ids, **kwargs):
+        pools.append(list(document_ids))
+        return scored(encoded, weights, document_ids, **kwargs)
+
+    monkeypatch.setattr(selectors, "maxsim", maxsim)
+    selectors.search("youngsters quitting education prematurely", user=AnonymousUser())
+    [pool] = pools
+    nearest, lifted = asked
+    assert lifted, "the neighbours lift none beyond the nearest: the fixture proves nothing"
+    assert set(pool) <= set(nearest) | set(lifted)
+    assert not set(pool) <= set(nearest)
