@@ -41,7 +41,7 @@ from hub.search.embedding import Encoded, embed, encode_query_soon, unpack_codes
 from hub.search.models import Document, UnansweredQuery
 from hub.search.text import normalise_query, query_terms, snippet
 from hub.search.threads import Threads
-from hub.search.vectors import Snapshot, index
+from hub.search.vectors import ReadAhead, Snapshot, index
 
 POOL = 50           # candidates from the lexical leg; at most 2 × POOL results
 SEMANTIC_POOL = 200  # candidates from the semantic leg
@@ -235,7 +235,7 @@ class _Semantic:
     neighbours: dict[int, np.ndarray] = field(default_factory=dict)
     region_vectors: np.ndarray | None = None  # the region's vectors in float32, once needed
     # The likely candidates' piece vectors, being read meanwhile (VectorIndex.read_ahead)
-    pieces_ahead: list[Future] = field(default_factory=list)
+    pieces_ahead: list[ReadAhead] = field(default_factory=list)
 
 
 def _semantic(query: str, snapshot: Snapshot, mask: np.ndarray, visible: np.ndarray,
@@ -250,24 +250,29 @@ def _semantic(query: str, snapshot: Snapshot, mask: np.ndarray, visible: np.ndar
         # Late interaction will score the best candidates piece by piece: most of them are
         # among the nearest, whose piece vectors are read meanwhile (on PostgreSQL: 5–6 ms
         # for 50 at 100k, otherwise on the request's path).
+        ahead = index.reads_ahead(snapshot.token)
         first = nearest[:LATE_POOL]
-        legs.pieces_ahead.append(index.read_ahead(
-            [int(snapshot.ids[row]) for row in first], snapshot.token))
+        if ahead:
+            _read_ahead(snapshot, legs, first)
         # Found here, while the request's own thread waits for the lexical leg: the
         # ranking then looks for the neighbours of lexical hits only.
         near = _near(snapshot, legs, nearest)
-        # The rest of the late pool are mostly nearest documents whose neighbours lift
-        # them (measured at 100k on the dev queries: 511 of the 540 read after the legs
-        # met, for 530 read here), so theirs are read too, while the lexical hits' own
-        # neighbours are found.
-        likely = sorted(nearest, key=lambda row: (
-            -(legs.cosines[row] + NEIGHBOUR_WEIGHT * near[row]), int(snapshot.ids[row])))
-        read = set(first)
-        legs.pieces_ahead.append(index.read_ahead(
-            [int(snapshot.ids[row]) for row in likely[:LATE_POOL] if row not in read],
-            snapshot.token))
-        legs.pieces_ahead = [future for future in legs.pieces_ahead if future is not None]
+        if ahead:
+            # The rest of the late pool are mostly nearest documents whose neighbours lift
+            # them (measured at 100k on the dev queries: 511 of the 540 read after the legs
+            # met, for 530 read here), so theirs are read too, while the lexical hits' own
+            # neighbours are found.
+            likely = sorted(nearest, key=lambda row: (
+                -(legs.cosines[row] + NEIGHBOUR_WEIGHT * near[row]), int(snapshot.ids[row])))
+            read = set(first)
+            _read_ahead(snapshot, legs, [row for row in likely[:LATE_POOL] if row not in read])
     return legs
+
+
+def _read_ahead(snapshot: Snapshot, legs: "_Semantic", rows: list[int]) -> None:
+    reading = index.read_ahead([int(snapshot.ids[row]) for row in rows], snapshot.token)
+    if reading is not None:
+        legs.pieces_ahead.append(reading)
 
 
 def _kept_nearest(legs: _Semantic) -> list[int]:
@@ -289,7 +294,7 @@ def _semantic_rows(snapshot: Snapshot, cosines: np.ndarray, mask: np.ndarray,
 
 
 def maxsim(encoded: Encoded, weights: np.ndarray, document_ids: list[int], *,
-           token: str = "", ahead: Sequence[Future] = ()) -> dict[int, float]:
+           token: str = "", ahead: Sequence[ReadAhead] = ()) -> dict[int, float]:
     """{document id: how closely its word pieces answer the query's}, for documents that have
     word-piece vectors: for each piece of the query the best cosine with any piece of the
     document, averaged with the pieces' weights (rare pieces count more: ``weights``, one per

@@ -16,6 +16,7 @@ only the documents changed since (or everything, when documents were deleted).
 import json
 import logging
 import threading
+import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -234,16 +235,26 @@ def _read_ahead(document_ids: list[int]) -> dict[int, bytes]:
         return {}
 
 
-AHEAD_PATIENCE = 1.0  # seconds: a read ahead that takes longer than this is not waited for
+# seconds: reads ahead that take longer than this, together, are not waited for
+AHEAD_PATIENCE = 1.0
 
 
-def _result(ahead: Future) -> dict[int, bytes]:
-    """What a read ahead found; nothing if it has not finished within AHEAD_PATIENCE (a hung
-    connection must not hang the search: it reads them itself)."""
+@dataclass(frozen=True)
+class ReadAhead:
+    """A read of piece vectors started ahead (``VectorIndex.read_ahead``): of which documents,
+    and its future (their packed piece vectors, by document id)."""
+
+    ids: frozenset[int]
+    future: Future
+
+
+def _result(ahead: Future, deadline: float) -> dict[int, bytes]:
+    """What a read ahead found; nothing if it has not finished by ``deadline`` (a
+    ``time.monotonic()``; a hung connection must not hang the search: it reads them itself)."""
     try:
-        return ahead.result(timeout=AHEAD_PATIENCE)
+        return ahead.result(timeout=max(0.0, deadline - time.monotonic()))
     except TimeoutError:
-        logging.getLogger(__name__).warning("A read of piece vectors ahead took more than %s s; "
+        logging.getLogger(__name__).warning("Reading piece vectors ahead took more than %s s; "
                                             "the search reads them itself", AHEAD_PATIENCE)
         return {}
 
@@ -263,25 +274,33 @@ class VectorIndex:
         self._pieces: OrderedDict[int, bytes] = OrderedDict()
         self._pieces_token = ""
 
-    def read_ahead(self, document_ids: list[int], token: str) -> Future | None:
+    @staticmethod
+    def reads_ahead(token: str) -> bool:
+        """Whether ``read_ahead`` reads anything: on PostgreSQL (SQLite reads in the process,
+        with nothing to overlap), for an index with a token."""
+        return connection.vendor == "postgresql" and bool(token)
+
+    def read_ahead(self, document_ids: list[int], token: str) -> ReadAhead | None:
         """Start reading the piece vectors of documents a search will probably score (those
         not in memory), on PostgreSQL on a connection of its own, while the search goes on
-        with other work; hand the future to ``piece_vectors``. What is read ahead is
+        with other work; hand the read to ``piece_vectors``. What is read ahead is
         remembered only if it is then asked for, so guesses do not push out what is."""
-        if connection.vendor != "postgresql" or not token:
+        if not self.reads_ahead(token):
             return None
         with self._lock:
             missing = [document_id for document_id in document_ids
                        if token != self._pieces_token or document_id not in self._pieces]
-        return _ahead_thread.submit(_read_ahead, missing) if missing else None
+        if not missing:
+            return None
+        return ReadAhead(frozenset(missing), _ahead_thread.submit(_read_ahead, missing))
 
     def piece_vectors(self, document_ids: list[int], token: str, *,
-                      ahead: Sequence[Future] = ()) -> dict[int, bytes]:
+                      ahead: Sequence[ReadAhead] = ()) -> dict[int, bytes]:
         """{document id: its packed word-piece vectors} for those that have them, read from
         the database unless this process read them since the index last changed (``token``:
         any write to the index empties the memory, so nothing changed or hidden since is used;
         without a token nothing is remembered), or they were read ahead (``ahead``: reads
-        from ``read_ahead`` with the same token)."""
+        from ``read_ahead`` with the same token, waited for AHEAD_PATIENCE at most in all)."""
         if not token:
             return _read_piece_vectors(document_ids)
         with self._lock:
@@ -295,14 +314,18 @@ class VectorIndex:
                     known[document_id] = self._pieces[document_id]
         missing = [document_id for document_id in document_ids if document_id not in known]
         read: dict[int, bytes] = {}
-        for future in ahead:
-            needed = set(missing).difference(read)
-            # Not needed after all, or still queued behind another search's read (a threaded
-            # server): not waited for (what is missing is read here).
-            if not needed or future.cancel():
-                future.cancel()
+        deadline = time.monotonic() + AHEAD_PATIENCE  # for all of them together
+        for reading in ahead:
+            needed = reading.ids.intersection(missing).difference(read)
+            if not needed:
+                reading.future.cancel()  # not needed after all (if it has not started)
                 continue
-            read.update({document_id: data for document_id, data in _result(future).items()
+            if reading.future.cancel():
+                # Still queued behind another search's read (a threaded server): not waited
+                # for, what it would have read is read here.
+                continue
+            read.update({document_id: data
+                         for document_id, data in _result(reading.future, deadline).items()
                          if document_id in needed})
         if missing:
             # (a document read ahead without piece vectors is read again: it may have none)

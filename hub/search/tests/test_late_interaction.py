@@ -4,7 +4,8 @@ query's pieces (MaxSim), weighted by how rare each piece is among published docu
 
 import logging
 import threading
-from concurrent.futures import wait
+import time
+from concurrent.futures import Future, wait
 
 import numpy as np
 import pytest
@@ -190,7 +191,7 @@ def test_a_question_asked_again_rescores_its_candidates_from_memory_until_the_in
 def started(ahead):
     """A read ahead, once it has run (a search waits for one that has started; one still
     queued it cancels and reads itself)."""
-    wait([ahead])
+    wait([ahead.future])
     return ahead
 
 
@@ -270,9 +271,10 @@ def test_a_read_ahead_still_queued_behind_another_search_is_not_waited_for():
     busy = threading.Event()
     another_search = vectors._ahead_thread.submit(busy.wait, 10)
     try:
-        queued = vectors._ahead_thread.submit(vectors._read_ahead, ids)
+        queued = vectors.ReadAhead(frozenset(ids),
+                                   vectors._ahead_thread.submit(vectors._read_ahead, ids))
         assert vectors.index.piece_vectors(ids, token, ahead=[queued]) == stored
-        assert queued.cancelled()  # read here, at once, instead
+        assert queued.future.cancelled()  # read here, at once, instead
     finally:
         busy.set()
         another_search.result()
@@ -289,10 +291,11 @@ def test_a_queued_read_ahead_that_is_not_needed_is_cancelled(django_assert_num_q
     busy = threading.Event()
     another_search = vectors._ahead_thread.submit(busy.wait, 10)
     try:
-        queued = vectors._ahead_thread.submit(vectors._read_ahead, ids)
+        queued = vectors.ReadAhead(frozenset(ids),
+                                   vectors._ahead_thread.submit(vectors._read_ahead, ids))
         with django_assert_num_queries(0):
             assert vectors.index.piece_vectors(ids, token, ahead=[queued]) == stored
-        assert queued.cancelled()
+        assert queued.future.cancelled()
     finally:
         busy.set()
         another_search.result()
@@ -320,6 +323,7 @@ def test_the_late_pool_is_read_ahead_with_the_nearest_and_those_their_neighbours
     # One neighbour and a pool of one: a document next to the nearest is lifted past it.
     monkeypatch.setattr(selectors, "NEIGHBOURS", 1)
     monkeypatch.setattr(selectors, "LATE_POOL", 1)
+    monkeypatch.setattr(vectors.VectorIndex, "reads_ahead", staticmethod(lambda token: True))
     asked: list[list[int]] = []
     monkeypatch.setattr(vectors.VectorIndex, "read_ahead",
                         lambda self, ids, token: asked.append(list(ids)))
@@ -337,3 +341,87 @@ def test_the_late_pool_is_read_ahead_with_the_nearest_and_those_their_neighbours
     assert lifted, "the neighbours lift none beyond the nearest: the fixture proves nothing"
     assert set(pool) <= set(nearest) | set(lifted)
     assert not set(pool) <= set(nearest)
+
+
+def running() -> Future:
+    """A read ahead that has started (so it cannot be cancelled), finished when the test sets
+    its result."""
+    future = Future()
+    assert future.set_running_or_notify_cancel()
+    return future
+
+
+def test_a_read_ahead_that_has_started_but_is_not_needed_is_not_waited_for(caplog):
+    entries = [EntryFactory(title=text, summary="", status=Status.PUBLISHED) for text in TEXTS]
+    index_objects("case", [entry.pk for entry in entries])
+    ids = list(Document.objects.filter(object_id__in=[e.pk for e in entries])
+               .values_list("id", flat=True))
+    token = vectors.current_token()
+    stored = vectors._read_piece_vectors(ids)
+    vectors.index.forget_pieces()
+    # A read of other documents, still running: waiting for it would take AHEAD_PATIENCE
+    # and say so in the log.
+    elsewhere = vectors.ReadAhead(frozenset({max(ids) + 1}), running())
+    with caplog.at_level(logging.WARNING, logger="hub.search.vectors"):
+        assert vectors.index.piece_vectors(ids, token, ahead=[elsewhere]) == stored
+    assert not elsewhere.future.done()
+    assert "took more than" not in caplog.text
+
+
+def test_reads_ahead_are_waited_for_at_most_their_patience_together(monkeypatch, caplog):
+    entries = [EntryFactory(title=text, summary="", status=Status.PUBLISHED) for text in TEXTS]
+    index_objects("case", [entry.pk for entry in entries])
+    ids = list(Document.objects.filter(object_id__in=[e.pk for e in entries])
+               .order_by("id").values_list("id", flat=True))
+    token = vectors.current_token()
+    stored = vectors._read_piece_vectors(ids)
+    vectors.index.forget_pieces()
+    monkeypatch.setattr(vectors, "AHEAD_PATIENCE", 0.5)
+    # The first read finishes after 0.3 s, the second never: waited for 0.5 s in all (each
+    # for its own patience, it would be 0.8), then the search reads what is missing itself.
+    first = vectors.ReadAhead(frozenset(ids[:1]), running())
+    second = vectors.ReadAhead(frozenset(ids[1:]), running())
+    threading.Timer(0.3, first.future.set_result, [{ids[0]: stored[ids[0]]}]).start()
+    started_at = time.monotonic()
+    with caplog.at_level(logging.WARNING, logger="hub.search.vectors"):
+        assert vectors.index.piece_vectors(ids, token, ahead=[first, second]) == stored
+    assert 0.3 <= time.monotonic() - started_at < 0.7
+    assert "took more than" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)  # the read-ahead connection sees committed rows only
+def test_a_search_with_its_late_pool_read_ahead_in_two_reads_ranks_the_same(monkeypatch):
+    entries = [EntryFactory(title=text, summary="", status=Status.PUBLISHED)
+               for text in POOL_TEXTS]
+    index_objects("case", [entry.pk for entry in entries])
+    monkeypatch.setattr(selectors, "NEIGHBOURS", 1)  # (as above: the second read has one)
+    monkeypatch.setattr(selectors, "LATE_POOL", 1)
+    late = selectors._late_interaction
+
+    def after_the_reads(snapshot, legs, scores, score):  # (a search waits for started ones)
+        wait([reading.future for reading in legs.pieces_ahead])
+        return late(snapshot, legs, scores, score)
+
+    monkeypatch.setattr(selectors, "_late_interaction", after_the_reads)
+    read_on = []
+    read = vectors._read_piece_vectors
+
+    def recorded(document_ids):
+        read_on.append(threading.current_thread().name)
+        return read(document_ids)
+
+    monkeypatch.setattr(vectors, "_read_piece_vectors", recorded)
+
+    def ranked() -> list[tuple[int, float]]:
+        vectors.index.forget_pieces()
+        read_on.clear()
+        results = selectors.search("youngsters quitting education prematurely",
+                                   user=AnonymousUser())
+        return [(hit.document.id, hit.score) for hit in results.hits]
+
+    read_ahead = ranked()
+    if connection.vendor == "postgresql":  # (SQLite reads in the process)
+        assert len(read_on) == 2 and all(name.startswith("pieces-ahead") for name in read_on)
+    monkeypatch.setattr(vectors.VectorIndex, "read_ahead", lambda self, ids, token: None)
+    assert ranked() == read_ahead
+    assert read_on == ["MainThread"]
