@@ -6,6 +6,7 @@ import logging
 import threading
 import time
 from concurrent.futures import Future, wait
+from contextlib import contextmanager
 
 import numpy as np
 import pytest
@@ -188,6 +189,33 @@ def test_a_question_asked_again_rescores_its_candidates_from_memory_until_the_in
     assert list(vectors.index._pieces) == [ids[1]]
 
 
+def indexed() -> tuple[list[int], str, dict[int, bytes]]:
+    """TEXTS indexed as published cases: their documents' ids (in order), the index's token,
+    and their piece vectors as stored, none of them in the process's memory."""
+    entries = [EntryFactory(title=text, summary="", status=Status.PUBLISHED) for text in TEXTS]
+    index_objects("case", [entry.pk for entry in entries])
+    ids = list(Document.objects.filter(object_id__in=[e.pk for e in entries])
+               .order_by("id").values_list("id", flat=True))
+    token = vectors.current_token()
+    stored = vectors._read_piece_vectors(ids)
+    vectors.index.forget_pieces()
+    return ids, token, stored
+
+
+@contextmanager
+def queued_behind_another_search(ids: list[int]):
+    """A read ahead of ``ids``, still queued behind another search's read (which waits until
+    the block ends)."""
+    busy = threading.Event()
+    another_search = vectors._ahead_thread.submit(busy.wait, 10)
+    try:
+        yield vectors.ReadAhead(frozenset(ids),
+                                vectors._ahead_thread.submit(vectors._read_ahead, ids))
+    finally:
+        busy.set()
+        another_search.result()
+
+
 def started(ahead):
     """A read ahead, once it has run (a search waits for one that has started; one still
     queued it cancels and reads itself)."""
@@ -198,13 +226,7 @@ def started(ahead):
 @pytest.mark.django_db(transaction=True)  # the read-ahead connection sees committed rows only
 def test_piece_vectors_read_ahead_are_used_instead_of_read_again_and_guesses_not_kept(
         django_assert_num_queries, monkeypatch, caplog):
-    entries = [EntryFactory(title=text, summary="", status=Status.PUBLISHED) for text in TEXTS]
-    index_objects("case", [entry.pk for entry in entries])
-    ids = list(Document.objects.filter(object_id__in=[e.pk for e in entries])
-               .order_by("id").values_list("id", flat=True))
-    token = vectors.current_token()
-    stored = vectors._read_piece_vectors(ids)
-    vectors.index.forget_pieces()
+    ids, token, stored = indexed()
     if connection.vendor != "postgresql":  # SQLite reads in the process: nothing to overlap
         assert vectors.index.read_ahead(ids, token) is None
         return
@@ -261,44 +283,18 @@ def test_a_search_ranks_the_same_with_its_candidates_read_ahead_or_not(monkeypat
 
 
 def test_a_read_ahead_still_queued_behind_another_search_is_not_waited_for():
-    entries = [EntryFactory(title=text, summary="", status=Status.PUBLISHED) for text in TEXTS]
-    index_objects("case", [entry.pk for entry in entries])
-    ids = list(Document.objects.filter(object_id__in=[e.pk for e in entries])
-               .values_list("id", flat=True))
-    token = vectors.current_token()
-    stored = vectors._read_piece_vectors(ids)
-    vectors.index.forget_pieces()
-    busy = threading.Event()
-    another_search = vectors._ahead_thread.submit(busy.wait, 10)
-    try:
-        queued = vectors.ReadAhead(frozenset(ids),
-                                   vectors._ahead_thread.submit(vectors._read_ahead, ids))
+    ids, token, stored = indexed()
+    with queued_behind_another_search(ids) as queued:
         assert vectors.index.piece_vectors(ids, token, ahead=[queued]) == stored
         assert queued.future.cancelled()  # read here, at once, instead
-    finally:
-        busy.set()
-        another_search.result()
-
 
 
 def test_a_queued_read_ahead_that_is_not_needed_is_cancelled(django_assert_num_queries):
-    entries = [EntryFactory(title=text, summary="", status=Status.PUBLISHED) for text in TEXTS]
-    index_objects("case", [entry.pk for entry in entries])
-    ids = list(Document.objects.filter(object_id__in=[e.pk for e in entries])
-               .values_list("id", flat=True))
-    token = vectors.current_token()
-    stored = vectors.index.piece_vectors(ids, token)  # now in memory
-    busy = threading.Event()
-    another_search = vectors._ahead_thread.submit(busy.wait, 10)
-    try:
-        queued = vectors.ReadAhead(frozenset(ids),
-                                   vectors._ahead_thread.submit(vectors._read_ahead, ids))
-        with django_assert_num_queries(0):
-            assert vectors.index.piece_vectors(ids, token, ahead=[queued]) == stored
-        assert queued.future.cancelled()
-    finally:
-        busy.set()
-        another_search.result()
+    ids, token, stored = indexed()
+    vectors.index.piece_vectors(ids, token)  # now in memory
+    with queued_behind_another_search(ids) as queued, django_assert_num_queries(0):
+        assert vectors.index.piece_vectors(ids, token, ahead=[queued]) == stored
+    assert queued.future.cancelled()
 
 
 POOL_TEXTS = [
@@ -352,13 +348,7 @@ def running() -> Future:
 
 
 def test_a_read_ahead_that_has_started_but_is_not_needed_is_not_waited_for(caplog):
-    entries = [EntryFactory(title=text, summary="", status=Status.PUBLISHED) for text in TEXTS]
-    index_objects("case", [entry.pk for entry in entries])
-    ids = list(Document.objects.filter(object_id__in=[e.pk for e in entries])
-               .values_list("id", flat=True))
-    token = vectors.current_token()
-    stored = vectors._read_piece_vectors(ids)
-    vectors.index.forget_pieces()
+    ids, token, stored = indexed()
     # A read of other documents, still running: waiting for it would take AHEAD_PATIENCE
     # and say so in the log.
     elsewhere = vectors.ReadAhead(frozenset({max(ids) + 1}), running())
@@ -369,13 +359,7 @@ def test_a_read_ahead_that_has_started_but_is_not_needed_is_not_waited_for(caplo
 
 
 def test_reads_ahead_are_waited_for_at_most_their_patience_together(monkeypatch, caplog):
-    entries = [EntryFactory(title=text, summary="", status=Status.PUBLISHED) for text in TEXTS]
-    index_objects("case", [entry.pk for entry in entries])
-    ids = list(Document.objects.filter(object_id__in=[e.pk for e in entries])
-               .order_by("id").values_list("id", flat=True))
-    token = vectors.current_token()
-    stored = vectors._read_piece_vectors(ids)
-    vectors.index.forget_pieces()
+    ids, token, stored = indexed()
     monkeypatch.setattr(vectors, "AHEAD_PATIENCE", 0.5)
     # The first read finishes after 0.3 s, the second never: waited for 0.5 s in all (each
     # for its own patience, it would be 0.8), then the search reads what is missing itself.
