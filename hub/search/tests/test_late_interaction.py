@@ -358,18 +358,19 @@ def test_a_read_ahead_that_has_started_but_is_not_needed_is_not_waited_for(caplo
     assert "took more than" not in caplog.text
 
 
-def test_reads_ahead_are_waited_for_at_most_their_patience_together(monkeypatch, caplog):
+def test_reads_ahead_are_waited_for_at_most_their_patience_together(caplog):
     ids, token, stored = indexed()
-    monkeypatch.setattr(vectors, "AHEAD_PATIENCE", 0.5)
-    # The first read finishes after 0.3 s, the second never: waited for 0.5 s in all (each
-    # for its own patience, it would be 0.8), then the search reads what is missing itself.
+    # The first read finishes after 0.8 s, the second never: waited for AHEAD_PATIENCE (1 s)
+    # in all (each for its own patience, it would be 1.8), then the search reads what is
+    # missing itself.
+    assert vectors.AHEAD_PATIENCE == 1.0
     first = vectors.ReadAhead(frozenset(ids[:1]), running())
     second = vectors.ReadAhead(frozenset(ids[1:]), running())
-    threading.Timer(0.3, first.future.set_result, [{ids[0]: stored[ids[0]]}]).start()
+    threading.Timer(0.8, first.future.set_result, [{ids[0]: stored[ids[0]]}]).start()
     started_at = time.monotonic()
     with caplog.at_level(logging.WARNING, logger="hub.search.vectors"):
         assert vectors.index.piece_vectors(ids, token, ahead=[first, second]) == stored
-    assert 0.3 <= time.monotonic() - started_at < 0.7
+    assert 0.8 <= time.monotonic() - started_at < 1.5
     assert "took more than" in caplog.text
 
 
