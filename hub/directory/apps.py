@@ -8,3 +8,7 @@ class DirectoryConfig(AppConfig):
 
     def ready(self) -> None:
         from hub.directory import permissions  # noqa: F401 - registers the rules
+        from hub.directory.search import KIND
+        from hub.search import registry
+
+        registry.register(KIND)

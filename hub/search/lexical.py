@@ -38,18 +38,25 @@ SCORED_HERE = 1000  # up to this many unpublished documents a person may see are
 FREQUENCY_CACHE_SECONDS = 3600
 
 
+# What the published statistics count on PostgreSQL, as SQLite's published-only table holds:
+# published documents of the kinds found by what they are about, not by their names.
+_LISTED = "published AND NOT found_by_name"
+
+
 def _filters(*, kinds: list[str] | None, extra_visible: list[int], alias: str,
              vendor: str) -> tuple[str, list]:
-    """SQL that keeps documents the person may see, of the kinds asked for."""
+    """SQL that keeps documents the person may see, of the kinds asked for, among those
+    found by what they are about (kinds found by name have a way of their own: ``named``)."""
     sql, params = [], []
     if vendor == "postgresql":
-        sql.append(f"({alias}.published OR {alias}.id = ANY(%s))")
+        sql.append(f"({alias}.published OR {alias}.id = ANY(%s)) AND NOT {alias}.found_by_name")
         params.append(extra_visible)
         if kinds:
             sql.append(f"{alias}.kind = ANY(%s)")
             params.append(kinds)
     else:
-        sql.append(f"({alias}.published OR {alias}.id IN (SELECT value FROM json_each(%s)))")  # noqa: S608
+        sql.append(f"({alias}.published OR {alias}.id IN (SELECT value FROM json_each(%s))) "  # noqa: S608
+                   f"AND NOT {alias}.found_by_name")
         params.append(json.dumps(extra_visible))
         if kinds:
             sql.append(f"{alias}.kind IN (SELECT value FROM json_each(%s))")  # noqa: S608
@@ -177,13 +184,13 @@ def _public_sizes_postgresql(cursor, token: str) -> tuple[int, float]:
     known = cache.get(key)
     if known is not None:
         return known
-    cursor.execute("SELECT count(*) FROM search_document WHERE published")
+    cursor.execute(f"SELECT count(*) FROM search_document WHERE {_LISTED}")  # noqa: S608
     rows = int(cursor.fetchone()[0])
     # SYSTEM sampling reads only the sampled pages (BERNOULLI would read them all).
     sample = "" if rows <= 5000 else f"TABLESAMPLE SYSTEM ({min(100.0, 2e5 / rows):.4f})"
     cursor.execute(
         f"""SELECT avg(length(d.search_vector))
-            FROM search_document d {sample} WHERE d.published""")  # noqa: S608 - a number
+            FROM search_document d {sample} WHERE {_LISTED}""")  # noqa: S608 - a number
     average = float(cursor.fetchone()[0] or 0.0) or 1.0
     cache.set(key, (rows, average), FREQUENCY_CACHE_SECONDS if token else 60)
     return rows, average
@@ -345,8 +352,7 @@ def _published_count(cursor, vendor: str, term: str, *, fresh: bool = False,
     it is counted through the GIN index up to just past SELECTIVE_DF (every rare word
     exactly), and past that the estimate is scaled to the index's present size."""
     if vendor == "postgresql":
-        sql = ("FROM search_document WHERE search_vector @@ to_tsquery('english', %s) "
-               "AND published")
+        sql = f"FROM search_document WHERE search_vector @@ to_tsquery('english', %s) AND {_LISTED}"
         if fresh:
             estimate = _estimate(cursor, sql, term)
             if estimate > SELECTIVE_DF + hidden:

@@ -30,6 +30,9 @@ class Document(models.Model):
     published = models.BooleanField(default=False, db_index=True)
     # What an unpublished object is, in words ("Draft", "In review"); empty when published.
     state = models.CharField(max_length=40, blank=True, default="")
+    # Of a kind found by its name (an organisation: registry.Kind.found_by_name): left out of
+    # the published-only lexical index and its statistics, which the other kinds rank by.
+    found_by_name = models.BooleanField(default=False)
     # {"challenge_area": ["health"], "country": ["GB"], "evidence_level": ["2"], ...}
     facets = models.JSONField(default=dict, blank=True)
     # What is shown under the title in results: organisation, country, year…

@@ -51,6 +51,12 @@ class Kind:
     facets: dict[str, str] = field(default_factory=dict)
     # Turns a facet value into words: (facet, value) → label.
     facet_label: Callable[[str, str], str] = lambda facet, value: value
+    # Found by its name, not by what it is about (an organisation): in a search of every kind
+    # it is shown only when every word of the query is in its document, and it is never
+    # offered as similar or prior art unless asked for. Its documents count in no statistic
+    # of the other kinds' ranking, which is the same with or without them
+    # (docs/decisions/0006-search-ranking.md, "Kinds found by name").
+    found_by_name: bool = False
 
 
 _kinds: dict[str, Kind] = {}
@@ -69,6 +75,10 @@ def kinds() -> dict[str, Kind]:
 
 def get(name: str) -> Kind:
     return _kinds[name]
+
+
+def found_by_name() -> frozenset[str]:
+    return frozenset(name for name, kind in _kinds.items() if kind.found_by_name)
 
 
 def for_model(label: str) -> Kind | None:

@@ -39,7 +39,7 @@ from django.db.models import Count, Q, QuerySet
 from hub.search import lexical, places, registry
 from hub.search.embedding import Encoded, embed, encode_query_soon, unpack_codes
 from hub.search.models import Document, UnansweredQuery
-from hub.search.text import normalise_query, query_terms, snippet
+from hub.search.text import normalise_query, query_terms, snippet, word_stems
 from hub.search.threads import Threads
 from hub.search.vectors import ReadAhead, Snapshot, index
 
@@ -386,6 +386,15 @@ def _rank(query, terms, snapshot, extra_rows, *, kinds, facets, method, soon=Non
     of the query's words, and the lexical boost it switched on."""
     mask = snapshot.mask(kinds=kinds, extra_rows=extra_rows, facets=facets)
     visible = snapshot.mask(extra_rows=extra_rows)
+    # Kinds found by name (organisations) join only when the query names them (every word of
+    # it in their document), and count in nothing the other kinds are ranked by. Asked for on
+    # their own, when none is named (``search``'s second try), they are ranked by meaning.
+    by_name = snapshot.by_name()
+    by_name_only = bool(kinds) and set(kinds) <= registry.found_by_name()
+    named_allowed = None
+    if not by_name_only and by_name.any():
+        named_allowed = mask & by_name
+        mask, visible = mask & ~by_name, visible & ~by_name
     semantic = (_semantic_legs.submit(_semantic, query, snapshot, mask, visible, soon,
                                       neighbours=method == "hybrid")
                 if method != "lexical" else None)
@@ -393,7 +402,7 @@ def _rank(query, terms, snapshot, extra_rows, *, kinds, facets, method, soon=Non
     extra_visible = [int(i) for i in snapshot.ids[extra_rows]]
     lexical_hits: list[tuple[int, float]] = []
     frequencies: dict[str, int] = {}
-    if method in ("hybrid", "lexical") and terms:
+    if method in ("hybrid", "lexical") and terms and not by_name_only:
         published = lexical.frequencies(terms, token=snapshot.token, documents=len(snapshot))
         frequencies = published if not extra_visible else lexical.frequencies(
             terms, token=snapshot.token, documents=len(snapshot), extra_visible=extra_visible)
@@ -407,6 +416,9 @@ def _rank(query, terms, snapshot, extra_rows, *, kinds, facets, method, soon=Non
     coverage = 0.0
     if method == "hybrid":
         coverage = _coverage(terms, lexical_hits, int(visible.sum()), frequencies)
+    named_rows = (snapshot.named(word_stems(" ".join(terms)), named_allowed)
+                  if named_allowed is not None and method != "semantic" and terms
+                  else np.zeros(0, dtype=np.int64))
     scores: dict[int, tuple[float, float, float, float]] = {}  # row → score, cos, lex, near
     boost = 1.0 if method == "lexical" else 0.0  # lexical: closeness is the lexical score
     best_lexical = max((score for _, score in lexical_hits), default=0.0) or 1.0
@@ -414,6 +426,8 @@ def _rank(query, terms, snapshot, extra_rows, *, kinds, facets, method, soon=Non
         for document_id, score in lexical_hits:
             scores[snapshot.row_of[document_id]] = (score / best_lexical, 0.0,
                                                     score / best_lexical, 0.0)
+        for row in named_rows[:POOL].tolist():  # every word found: the best lexical score
+            scores[row] = (1.0, 0.0, 1.0, 0.0)
     else:
         legs = semantic.result()
         boost = (0.0 if method != "hybrid" or coverage < THETA
@@ -423,20 +437,28 @@ def _rank(query, terms, snapshot, extra_rows, *, kinds, facets, method, soon=Non
         if lexical_of and legs.vector is not None:  # exact, as the nearest are
             found = np.fromiter(lexical_of, dtype=np.int64, count=len(lexical_of))
             legs.cosines[found] = snapshot.exact(found, legs.vector)
-        rows = list(dict.fromkeys(_kept_nearest(legs) + list(lexical_of)))
+        named_hits: dict[int, float] = {}
+        if len(named_rows):
+            if legs.vector is not None:  # the POOL closest of those named ("council": 400)
+                legs.cosines[named_rows] = snapshot.exact(named_rows, legs.vector)
+                named_rows = named_rows[np.lexsort((named_rows, -legs.cosines[named_rows]))]
+            named_hits = dict.fromkeys(named_rows[:POOL].tolist(), 1.0)
+        rows = list(dict.fromkeys(_kept_nearest(legs) + list(lexical_of) + list(named_hits)))
         hybrid = method == "hybrid"
         near = _near(snapshot, legs, rows) if hybrid else dict.fromkeys(rows, 0.0)
         named = places.countries_in(query) if hybrid else frozenset()  # cached
 
         def score(row: int, closeness: float, near_row: float) -> float:
             place = PLACE_BOOST if named and named & snapshot.countries(row) else 0.0
-            return (closeness + boost * lexical_of.get(row, 0.0) + NEIGHBOUR_WEIGHT * near_row
-                    + place)
+            # Named: every word of the query in it, as BETA_ALL_WORDS rewards in the others.
+            lexical_boost = (BETA_ALL_WORDS if row in named_hits
+                             else boost * lexical_of.get(row, 0.0))
+            return closeness + lexical_boost + NEIGHBOUR_WEIGHT * near_row + place
 
         for row in rows:
             cosine = float(legs.cosines[row])
-            scores[row] = (score(row, cosine, near[row]), cosine, lexical_of.get(row, 0.0),
-                           near[row])
+            scores[row] = (score(row, cosine, near[row]), cosine,
+                           named_hits.get(row, lexical_of.get(row, 0.0)), near[row])
         if hybrid and legs.encoded is not None:
             _late_interaction(snapshot, legs, scores, score)
     ordered = sorted(scores.items(), key=lambda item: (-item[1][0], int(snapshot.ids[item[0]])))
@@ -637,6 +659,8 @@ def similar_to_text(title: str, text: str, *, user, limit: int = 5,
 def _closest(snapshot, vector, *, user, limit, kinds, exclude_row, minimum) -> list[Hit]:
     extra_rows = _visibility(snapshot, user, kinds)
     mask = snapshot.mask(kinds=kinds, extra_rows=extra_rows)
+    if not kinds:  # what is found by name is no answer to "what is like this?"
+        mask &= ~snapshot.by_name()
     if exclude_row is not None:
         mask[exclude_row] = False
     cosines = snapshot.scan(vector)

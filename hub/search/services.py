@@ -31,6 +31,7 @@ ONE_DAY = 24 * 60 * 60
 # What a document takes from its object (registry.DocumentData), besides its embedding.
 SHOWN_FIELDS = ("source_id", "title", "body", "detail", "meta", "url", "published", "facets",
                 "caption", "state")
+WRITTEN_FIELDS = (*SHOWN_FIELDS, "found_by_name")  # the last from the kind
 _pending = threading.local()
 logger = logging.getLogger(__name__)
 
@@ -75,6 +76,7 @@ def index_objects(kind_name: str, object_ids: Iterable[int] | None = None, *,
 
 def _write(kind_name: str, documents: list[registry.DocumentData], *,
            embed_texts: bool = True) -> int:
+    by_name = registry.get(kind_name).found_by_name
     ids = [d.object_id for d in documents]
     existing = {
         document.object_id: document
@@ -102,9 +104,10 @@ def _write(kind_name: str, documents: list[registry.DocumentData], *,
         for data in documents:
             document = existing.get(data.object_id) or Document(kind=kind_name,
                                                                 object_id=data.object_id)
-            before = [getattr(document, name) for name in SHOWN_FIELDS]
+            before = [getattr(document, name) for name in WRITTEN_FIELDS]
             for name in SHOWN_FIELDS:
                 setattr(document, name, getattr(data, name))
+            document.found_by_name = by_name
             document.title = document.title[:300]
             document.caption = document.caption[:300]
             document.state = document.state[:40]
@@ -116,12 +119,12 @@ def _write(kind_name: str, documents: list[registry.DocumentData], *,
                 document.pieces = pack_pieces(encoded)
                 document.text_hash = hashes[data.object_id]
             elif document.pk:
-                if before == [getattr(document, name) for name in SHOWN_FIELDS]:
+                if before == [getattr(document, name) for name in WRITTEN_FIELDS]:
                     # Unchanged: not written again (on PostgreSQL every rewritten row leaves a
                     # dead one behind; a whole reindex of 100k unchanged documents made the
                     # full-text query seven times slower until VACUUM).
                     continue
-                fields = [*SHOWN_FIELDS, "updated_at"]
+                fields = [*WRITTEN_FIELDS, "updated_at"]
             document.save(update_fields=fields)
             written += 1
             if data.object_id in vectors:

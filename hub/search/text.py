@@ -42,6 +42,13 @@ def query_terms(query: str) -> list[str]:
     return terms[:MAX_TERMS]
 
 
+def word_stems(text: str) -> frozenset[str]:
+    """The words of a text as ``query_terms`` reads them (stopwords too), each crudely
+    stemmed: what decides whether a query names something found by name ("Leeds councils"
+    names Leeds City Council)."""
+    return frozenset(_stem(token) for token in re.findall(r"[0-9a-z]+", fold(text)))
+
+
 def normalise_query(query: str) -> str:
     """The query as it is compared and recorded: spaces collapsed, control characters gone."""
     query = re.sub(r"[\x00-\x1f\x7f]", " ", query)

@@ -29,9 +29,10 @@ import numpy as np
 from django.db import connection
 from django.db.models import Count, Max, Sum
 
-from hub.search import places
+from hub.search import places, registry
 from hub.search.embedding import DIMENSIONS, from_bytes
 from hub.search.models import Document, IndexState, PieceVectors
+from hub.search.text import word_stems
 from hub.search.threads import Threads
 
 
@@ -65,6 +66,8 @@ class Snapshot:
     row_of: dict[int, int] = field(default_factory=dict)
     _postings: dict | None = None
     _piece_counts: tuple[np.ndarray, int] | None = None
+    _by_name: np.ndarray | None = None
+    _names: dict[int, frozenset[str]] | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -123,13 +126,37 @@ class Snapshot:
                               for name, by_value in built.items()}
         return self._postings
 
+    def by_name(self) -> np.ndarray:
+        """Which rows are of kinds found by their names (``registry.Kind.found_by_name``)."""
+        if self._by_name is None:
+            names = sorted(registry.found_by_name())
+            self._by_name = (np.isin(self.kinds, names) if names and len(self)
+                             else np.zeros(len(self), dtype=bool))
+        return self._by_name
+
+    def named(self, stems: frozenset[str], allowed: np.ndarray) -> np.ndarray:
+        """The allowed rows of kinds found by name whose document holds every one of these word
+        stems (``text.word_stems``) in its title, main text or metadata."""
+        if not stems or not self.by_name().any():
+            return np.zeros(0, dtype=np.int64)
+        if self._names is None:
+            texts = Document.objects.filter(found_by_name=True).values_list(
+                "id", "title", "body", "meta")
+            self._names = {self.row_of[pk]: word_stems(f"{title} {body} {meta}")
+                           for pk, title, body, meta in texts.iterator(chunk_size=2000)
+                           if pk in self.row_of}
+        return np.array(sorted(row for row, held in self._names.items()
+                               if allowed[row] and stems <= held), dtype=np.int64)
+
     def piece_weights(self, pieces: np.ndarray) -> np.ndarray:
         """How telling each of these word pieces is: ln((N + 1) / (n + 0.5)), at least 0, where
         n of the N published documents contain it (never counting unpublished work, so nobody's
-        drafts move anyone's scores)."""
+        drafts move anyone's scores, nor documents of kinds found by name, so that the
+        directory moves no case's score)."""
         if self._piece_counts is None:
+            listed = self.published & ~self.by_name()
             chunks = [np.frombuffer(self.pieces[row], dtype="<u2")
-                      for row in np.flatnonzero(self.published).tolist() if self.pieces[row]]
+                      for row in np.flatnonzero(listed).tolist() if self.pieces[row]]
             counts = (np.bincount(np.concatenate(chunks), minlength=1 << 16) if chunks
                       else np.zeros(1 << 16, dtype=np.int64))
             self._piece_counts = (counts, len(chunks))
@@ -431,8 +458,11 @@ class VectorIndex:
             # Counting every document's pieces again takes 0.2 s at 100k: correct the counts
             # by the rows that changed instead.
             counts, documents = old._piece_counts[0].copy(), old._piece_counts[1]
+            by_name = registry.found_by_name()
             for row in updates + additions:
                 index = row_of[row[0]]
+                if kinds[index] in by_name:
+                    continue
                 if index < len(old) and old.published[index] and old.pieces[index]:
                     np.subtract.at(counts, np.frombuffer(old.pieces[index], dtype="<u2"), 1)
                     documents -= 1
