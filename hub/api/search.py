@@ -32,14 +32,17 @@ SOME_WORDS = (r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*[^\s\x00-\x1f]"
 # whose attribute getter (made for model instances) cost 0.85 ms a response for 10 results
 # and their facet counts, where this takes 0.1 (bench/README.md, session 10).
 class SearchResultOut(BaseModel):
-    kind: str = Field(description="What it is: case (every library entry), later idea, "
-                                  "challenge, person, organisation, event")
+    kind: str = Field(description="What it is: case (every library entry) or organisation "
+                                  "(the directory: found when every word of the query is in "
+                                  "its name, other names, type or place); later idea, "
+                                  "challenge, person, event")
     id: int = Field(description="The object's id within its kind")
     source_id: str = Field(description="For cases: the `id` given at import")
     title: str
     url: str = Field(description="Its page on the hub")
     score: float = Field(description="Higher is closer; comparable within one response")
-    caption: str = Field(description="Organisation, country, year")
+    caption: str = Field(description="Cases: organisation, country, year; organisations: "
+                                     "type, place, and whether closed")
     snippet: str = Field(description="Where the text matched, with matches in <mark>")
     published: bool = Field(description="False for unpublished work, which only those who may "
                                         "open it ever see")
@@ -58,8 +61,9 @@ class SearchOut(BaseModel):
     results: list[SearchResultOut]
     facets: dict[str, list[FacetValueOut]] = Field(
         description="For each facet (kind, challenge_area, country, evidence_level, year, "
-                    "sector, entry_type), how many results choosing each value gives: the "
-                    "results of this query with that value, other chosen facets kept")
+                    "sector, entry_type, organisation_type, nation), how many results "
+                    "choosing each value gives: the results of this query with that value, "
+                    "other chosen facets kept")
     places: list[str] = Field(
         description="ISO 3166 codes of the countries the query names, itself or by region "
                     "(\"Nordic\", \"Asian\"); results from there rank a little higher, and "
@@ -89,7 +93,8 @@ FacetValues = Annotated[list[Annotated[str, Field(max_length=100,
 
 
 @router.get("", response={200: SearchOut, 429: ErrorOut, **READ_ERRORS}, url_name="search",
-            summary="Search everything: cases (and later ideas, challenges, people…)")
+            summary="Search everything: cases and organisations (later ideas, challenges, "
+                    "people…)")
 def search(
     request,
     q: Annotated[str, Query(min_length=1, max_length=300, pattern=SOME_WORDS,
@@ -107,15 +112,20 @@ def search(
     year: FacetValues = (),
     sector: FacetValues = (),
     entry_type: FacetValues = (),
+    organisation_type: FacetValues = (),
+    nation: FacetValues = (),
 ):
     """Ranked by the hub's hybrid of full-text and semantic search: a query that shares no
-    word with a case still finds it. Unpublished work appears only to those who may open it.
-    Facet parameters take the `value`s listed under `facets`."""
+    word with a case still finds it. Organisations are found by name: one appears when every
+    word of the query is in its name, other names, type or place, first when the query is its
+    name. Unpublished work appears only to those who may open it. Facet parameters take the
+    `value`s listed under `facets`."""
     if not allowed(request, "search"):
         raise TooManyRequests(retry_after())
     facets = {"challenge_area": challenge_area, "country": country,
               "evidence_level": evidence_level, "year": year, "sector": sector,
-              "entry_type": entry_type}
+              "entry_type": entry_type, "organisation_type": organisation_type,
+              "nation": nation}
     results = selectors.search(q, user=request.user, kinds=_kinds(kind),
                                facets={k: list(v) for k, v in facets.items() if v},
                                method=method, with_facets=True)

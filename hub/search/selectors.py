@@ -68,6 +68,9 @@ FACET_POOL = 20     # with facets chosen, lexical hits are filtered from POOL ×
 # (MaxSim), and their closeness becomes (1 − LATE_WEIGHT) · cosine + LATE_WEIGHT · MaxSim.
 LATE_POOL = 50
 LATE_WEIGHT = 0.5
+# Something found by name (an organisation) whose name the query is, word for word, comes
+# first: whoever types "Government Digital Service" is looking for it.
+NAME_FIRST = 1.0
 
 # The semantic leg (embed the query, multiply, take the nearest) touches no database, so it
 # runs here while the request's own thread asks the database for the lexical leg.
@@ -416,9 +419,10 @@ def _rank(query, terms, snapshot, extra_rows, *, kinds, facets, method, soon=Non
     coverage = 0.0
     if method == "hybrid":
         coverage = _coverage(terms, lexical_hits, int(visible.sum()), frequencies)
-    named_rows = (snapshot.named(word_stems(" ".join(terms)), named_allowed)
-                  if named_allowed is not None and method != "semantic" and terms
-                  else np.zeros(0, dtype=np.int64))
+    named_rows, exact = (snapshot.named(word_stems(" ".join(terms)), named_allowed)
+                         if named_allowed is not None and method != "semantic" and terms
+                         else (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)))
+    exactly_named = set(named_rows[exact].tolist())
     scores: dict[int, tuple[float, float, float, float]] = {}  # row → score, cos, lex, near
     boost = 1.0 if method == "lexical" else 0.0  # lexical: closeness is the lexical score
     best_lexical = max((score for _, score in lexical_hits), default=0.0) or 1.0
@@ -427,7 +431,7 @@ def _rank(query, terms, snapshot, extra_rows, *, kinds, facets, method, soon=Non
             scores[snapshot.row_of[document_id]] = (score / best_lexical, 0.0,
                                                     score / best_lexical, 0.0)
         for row in named_rows[:POOL].tolist():  # every word found: the best lexical score
-            scores[row] = (1.0, 0.0, 1.0, 0.0)
+            scores[row] = (1.0 + NAME_FIRST * (row in exactly_named), 0.0, 1.0, 0.0)
     else:
         legs = semantic.result()
         boost = (0.0 if method != "hybrid" or coverage < THETA
@@ -443,6 +447,7 @@ def _rank(query, terms, snapshot, extra_rows, *, kinds, facets, method, soon=Non
                 legs.cosines[named_rows] = snapshot.exact(named_rows, legs.vector)
                 named_rows = named_rows[np.lexsort((named_rows, -legs.cosines[named_rows]))]
             named_hits = dict.fromkeys(named_rows[:POOL].tolist(), 1.0)
+            named_hits.update(dict.fromkeys(exactly_named, 1.0))
         rows = list(dict.fromkeys(_kept_nearest(legs) + list(lexical_of) + list(named_hits)))
         hybrid = method == "hybrid"
         near = _near(snapshot, legs, rows) if hybrid else dict.fromkeys(rows, 0.0)
@@ -453,7 +458,8 @@ def _rank(query, terms, snapshot, extra_rows, *, kinds, facets, method, soon=Non
             # Named: every word of the query in it, as BETA_ALL_WORDS rewards in the others.
             lexical_boost = (BETA_ALL_WORDS if row in named_hits
                              else boost * lexical_of.get(row, 0.0))
-            return closeness + lexical_boost + NEIGHBOUR_WEIGHT * near_row + place
+            return (closeness + lexical_boost + NEIGHBOUR_WEIGHT * near_row + place
+                    + NAME_FIRST * (row in exactly_named))
 
         for row in rows:
             cosine = float(legs.cosines[row])

@@ -42,11 +42,12 @@ def query_terms(query: str) -> list[str]:
     return terms[:MAX_TERMS]
 
 
-def word_stems(text: str) -> frozenset[str]:
-    """The words of a text as ``query_terms`` reads them (stopwords too), each crudely
-    stemmed: what decides whether a query names something found by name ("Leeds councils"
-    names Leeds City Council)."""
-    return frozenset(_stem(token) for token in re.findall(r"[0-9a-z]+", fold(text)))
+def word_stems(text: str, *, stopwords: bool = True) -> frozenset[str]:
+    """The words of a text as ``query_terms`` reads them, each crudely stemmed (with the
+    stopwords, or without them as query terms are): what decides whether a query names
+    something found by name ("Leeds councils" names Leeds City Council)."""
+    return frozenset(_stem(token) for token in re.findall(r"[0-9a-z]+", fold(text))
+                     if stopwords or token not in STOPWORDS)
 
 
 def normalise_query(query: str) -> str:

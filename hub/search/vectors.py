@@ -67,7 +67,7 @@ class Snapshot:
     _postings: dict | None = None
     _piece_counts: tuple[np.ndarray, int] | None = None
     _by_name: np.ndarray | None = None
-    _names: dict[int, frozenset[str]] | None = None
+    _names: dict[int, tuple[frozenset[str], frozenset[str]]] | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -130,23 +130,28 @@ class Snapshot:
         """Which rows are of kinds found by their names (``registry.Kind.found_by_name``)."""
         if self._by_name is None:
             names = sorted(registry.found_by_name())
-            self._by_name = (np.isin(self.kinds, names) if names and len(self)
-                             else np.zeros(len(self), dtype=bool))
+            self._by_name = (np.isin(self.kinds, names) if names and len(self.kinds)
+                             else np.zeros(len(self.published), dtype=bool))
         return self._by_name
 
-    def named(self, stems: frozenset[str], allowed: np.ndarray) -> np.ndarray:
+    def named(self, stems: frozenset[str], allowed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The allowed rows of kinds found by name whose document holds every one of these word
-        stems (``text.word_stems``) in its title, main text or metadata."""
+        stems (``text.word_stems``, without stopwords) in its title, main text or metadata; and
+        which of them the stems name exactly (their title's words, stopwords aside: "pensions
+        regulator" is The Pensions Regulator)."""
         if not stems or not self.by_name().any():
-            return np.zeros(0, dtype=np.int64)
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
         if self._names is None:
             texts = Document.objects.filter(found_by_name=True).values_list(
                 "id", "title", "body", "meta")
-            self._names = {self.row_of[pk]: word_stems(f"{title} {body} {meta}")
+            self._names = {self.row_of[pk]: (word_stems(f"{title} {body} {meta}"),
+                                             word_stems(title, stopwords=False))
                            for pk, title, body, meta in texts.iterator(chunk_size=2000)
                            if pk in self.row_of}
-        return np.array(sorted(row for row, held in self._names.items()
-                               if allowed[row] and stems <= held), dtype=np.int64)
+        rows = sorted(row for row, (held, _title) in self._names.items()
+                      if allowed[row] and stems <= held)
+        return (np.array(rows, dtype=np.int64),
+                np.array([self._names[row][1] == stems for row in rows], dtype=bool))
 
     def piece_weights(self, pieces: np.ndarray) -> np.ndarray:
         """How telling each of these word pieces is: ln((N + 1) / (n + 0.5)), at least 0, where

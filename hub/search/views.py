@@ -20,7 +20,7 @@ from hub.search.services import count_if_unanswered, unanswered_close
 
 PAGE_SIZE = 10
 FACET_PARAMETERS = ("kind", "entry_type", "challenge_area", "country", "evidence_level", "year",
-                    "sector")
+                    "sector", "organisation_type", "nation")
 SHOWN_VALUES = 12  # facet values listed before "and N more"
 
 

@@ -1,5 +1,6 @@
-"""The real registers in data/orgs/, loaded once per test module (loading takes a second or
-two, too slow to repeat for every test). Import the fixture into a conftest to use it."""
+"""The real registers in data/orgs/, loaded once per test module (loading, and indexing the
+bodies for search, takes seconds: too slow to repeat for every test). Import the fixture into
+a conftest to use it."""
 
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from django.conf import settings
 from hub.core.models import AuditEntry
 from hub.directory.models import Organisation
 from hub.directory.services import public_bodies_load
+from hub.search.services import batch as search_batch
 
 REAL_DATA_DIR = Path(settings.HUB_DATA_DIR) / "orgs"
 
@@ -21,6 +23,6 @@ def public_bodies(django_db_setup, django_db_blocker):
         Organisation.objects.all().delete()  # a reused test database may hold leftovers
         report = public_bodies_load(data_dir=REAL_DATA_DIR)
     yield report
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), search_batch():  # their documents go in one step
         Organisation.objects.all().delete()
         AuditEntry.objects.filter(action="organisation.load").delete()

@@ -91,6 +91,17 @@ def test_a_piece_weighs_by_how_few_published_documents_have_it():
     assert weights.tolist() == pytest.approx([np.log(4 / 3.5), np.log(4 / 1.5), np.log(4 / 0.5)])
 
 
+def test_documents_found_by_name_count_in_no_piece_weight():
+    common, rare = 1000, 2000
+    snapshot = vectors.Snapshot(
+        kinds=np.array(["case", "case", "organisation"]),
+        published=np.array([True, True, True]),
+        pieces=[np.array(p, "<u2").tobytes() for p in ([common, rare], [common], [rare])])
+    weights = snapshot.piece_weights(np.array([common, rare]))
+    # Over the 2 cases only: the organisation's "rare" piece is not counted.
+    assert weights.tolist() == pytest.approx([np.log(3 / 2.5), np.log(3 / 1.5)])
+
+
 def test_the_best_candidates_are_scored_again_by_their_pieces_and_others_keep_their_cosine(
         monkeypatch):
     school = EntryFactory(title="Early warning system for school dropout",

@@ -42,7 +42,8 @@ def test_piece_vectors_move_to_their_own_table_and_the_lexical_index_keeps_worki
                 [True, b"\x01\x02packed", True])
         migrate(AFTER)
         assert "tokens" not in columns()
-        moved = Document.objects.get(object_id=7)
+        # (Only the columns of the time: later migrations add others.)
+        moved = Document.objects.only("pk").get(object_id=7)
         assert bytes(PieceVectors.objects.get(document=moved).tokens) == b"\x01\x02packed"
         assert not PieceVectors.objects.filter(document__object_id=8).exists()
         # The database still feeds its full-text index from the table (SQLite's triggers
