@@ -12,6 +12,10 @@ Metrics (as in docs/research/search-lab/REPORT.md §2): nDCG@10 with linear gain
 grades, 2 or 1), log2 discount and the ideal ranking from the labels; recall@10 of the cases
 graded >= 1; MRR of the first case graded >= 1 within the 10 results (0 when none).
 
+The dev queries are then run again with the directory's UK public bodies loaded and indexed
+(``load_public_bodies``, as ``make run`` does): the organisations are found by name, and the
+table shows that the cases' ranking does not move.
+
 Query sets: data/queries-dev.jsonl (the product team's), and, when present,
 docs/research/search-lab/queries-self-labelled.jsonl (written and labelled by us after reading
 the cases: a sanity check, not evidence). `--perquery` adds each query's hybrid nDCG.
@@ -131,6 +135,34 @@ def per_query(title: str, queries: list[dict], rows: dict[str, list[dict]]) -> N
               f"{', '.join(missed) or '–'} |")
 
 
+def with_directory(client: Client, queries: list[dict], alone: dict[str, list[dict]]) -> None:
+    """The dev queries again with the directory's UK public bodies in the index (as
+    ``make run`` loads them): organisations are found by name, so none should come into the
+    first ten of a question about what has been tried, and no case should move."""
+    import io
+    import time
+
+    from django.core.management import call_command
+
+    from hub.search.models import Document
+
+    started = time.monotonic()
+    call_command("load_public_bodies", stdout=io.StringIO(), stderr=io.StringIO())
+    organisations = Document.objects.filter(kind="organisation").count()
+    rows = run(client, queries)
+    table(f"Dev queries with the directory loaded ({organisations} organisations indexed in "
+          f"{time.monotonic() - started:.0f} s)", queries, rows)
+    shown = sum(1 for query in queries for result in client.get(
+        "/api/v1/search", {"q": query["query"], "limit": K}).json()["results"]
+        if result["kind"] == "organisation")
+    moved = sum(1 for method in METHODS for before, after in zip(alone[method], rows[method],
+                                                                   strict=True)
+                if [case for case in before["ranked"] if case]
+                != [case for case in after["ranked"] if case])
+    print(f"\nOrganisations in the first {K} of the dev queries: {shown}; "
+          f"rankings of cases that changed (of {len(queries) * len(METHODS)}): {moved}")
+
+
 def main() -> None:
     show_per_query = "--perquery" in sys.argv[1:]
     # A database that search_latency.py used holds synthetic entries: they are cleared.
@@ -154,6 +186,7 @@ def main() -> None:
         table("Self-labelled (written by us; a sanity check, not evidence)", own, own_rows)
         sets.append(("Self-labelled (written by us; a sanity check, not evidence)", own,
                      own_rows))
+    with_directory(client, dev, dev_rows)
     print("\nTargets: nDCG@10 >= 0.85, recall@10 >= 0.90, paraphrase nDCG@10 >= 0.70 "
           "(MRR is within the first 10 results).")
     if show_per_query:
