@@ -34,8 +34,8 @@ SOME_WORDS = (r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*[^\s\x00-\x1f]"
 class SearchResultOut(BaseModel):
     kind: str = Field(description="What it is: case (every library entry) or organisation "
                                   "(the directory: found when every word of the query is in "
-                                  "its name, other names, type or place); later idea, "
-                                  "challenge, person, event")
+                                  "its name, other names, description, type or place); later "
+                                  "idea, challenge, person, event")
     id: int = Field(description="The object's id within its kind")
     source_id: str = Field(description="For cases: the `id` given at import")
     title: str
@@ -57,7 +57,8 @@ class FacetValueOut(BaseModel):
 
 
 class SearchOut(BaseModel):
-    count: int = Field(description="How many results the query has (at most 100)")
+    count: int = Field(description="How many results the query has: at most 100 found by "
+                                   "meaning (cases) and 100 organisations found by name")
     results: list[SearchResultOut]
     facets: dict[str, list[FacetValueOut]] = Field(
         description="For each facet (kind, challenge_area, country, evidence_level, year, "
@@ -117,9 +118,9 @@ def search(
 ):
     """Ranked by the hub's hybrid of full-text and semantic search: a query that shares no
     word with a case still finds it. Organisations are found by name: one appears when every
-    word of the query is in its name, other names, type or place, first when the query is its
-    name. Unpublished work appears only to those who may open it. Facet parameters take the
-    `value`s listed under `facets`."""
+    word of the query is in its name, other names, description, type or place, first when the
+    query is its name. Unpublished work appears only to those who may open it. Facet
+    parameters take the `value`s listed under `facets`."""
     if not allowed(request, "search"):
         raise TooManyRequests(retry_after())
     facets = {"challenge_area": challenge_area, "country": country,

@@ -28,7 +28,8 @@ def organisation_document(organisation: Organisation) -> DocumentData:
     names = [organisation.abbreviation.strip(),
              *(name.strip() for name in organisation.other_names.split(";"))]
     names = [name for name in dict.fromkeys(names) if name and name != organisation.name]
-    where = organisation.region or organisation.get_nation_display()
+    where = ", ".join(part for part in (organisation.region, organisation.get_nation_display())
+                      if part)
     kind = organisation.get_kind_display()
     meta = " ".join(part for part in (
         f"{kind}." if kind else "",

@@ -164,11 +164,12 @@ def search(query: str, *, user, kinds: list[str] | None = None,
            facets: dict[str, list[str]] | None = None, method: str = "hybrid",
            with_facets: bool = False) -> Results:
     """The documents this person may see that answer ``query`` best, best first: at most
-    2 × POOL. ``kinds`` and ``facets`` ({"country": ["GB"], …}: one of the chosen values of
-    each facet) keep those of them that match, so a filter narrows the very results it was
-    offered on; only when none of them match are the nearest documents that do shown instead
-    (as poor answers, as a rule). ``with_facets``: for each facet value, how many results
-    would remain if it were chosen too, the other choices kept (what ticking it gives)."""
+    2 × POOL found by what they are about, and 2 × POOL of kinds found by name. ``kinds`` and
+    ``facets`` ({"country": ["GB"], …}: one of the chosen values of each facet) keep those of
+    them that match, so a filter narrows the very results it was offered on; only when none
+    of them match are the nearest documents that do shown instead (as poor answers, as a
+    rule). ``with_facets``: for each facet value, how many results would remain if it were
+    chosen too, the other choices kept (what ticking it gives)."""
     query = normalise_query(query)
     # The model starts on the query at once; the rest is looked up meanwhile.
     soon = encode_query_soon(query) if query and method != "lexical" else None
@@ -183,7 +184,6 @@ def search(query: str, *, user, kinds: list[str] | None = None,
     ordered, results.coverage, boost = _rank(query, results.terms, snapshot, extra_rows,
                                              kinds=None, facets=None, method=method,
                                              soon=soon)
-    ordered = ordered[:2 * POOL]
     chosen = {name: {str(value) for value in values}
               for name, values in {**(facets or {}), "kind": kinds or []}.items() if values}
     kept = [item for item in ordered if _has(snapshot, item[0], chosen)]
@@ -191,9 +191,10 @@ def search(query: str, *, user, kinds: list[str] | None = None,
         kept, _coverage_there, boost = _rank(query, results.terms, snapshot, extra_rows,
                                              kinds=kinds, facets=facets, method=method,
                                              soon=soon)
-        kept = kept[:2 * POOL]
-    results.closest = max((cosine + boost * lex for _row, (_s, cosine, lex, _n) in kept),
-                          default=0.0)
+    # Named (found by name): every word of the query is in it, the all-words boost.
+    by_name = snapshot.by_name()
+    results.closest = max((cosine + (BETA_ALL_WORDS if by_name[row] else boost) * lex
+                           for row, (_s, cosine, lex, _n) in kept), default=0.0)
     results.hits = Hits(snapshot, kept, extra_rows, terms=results.terms)
     if with_facets:
         results.facets = _facet_counts(snapshot, [row for row, _ in ordered], chosen)
@@ -385,15 +386,18 @@ def _neighbours_in_region(snapshot: Snapshot, semantic: _Semantic, rows: np.ndar
 
 
 def _rank(query, terms, snapshot, extra_rows, *, kinds, facets, method, soon=None):
-    """Every candidate row with its (score, cosine, lexical, near), best first; the coverage
-    of the query's words, and the lexical boost it switched on."""
+    """The best candidate rows with their (score, cosine, lexical, near), best first: 2 × POOL
+    found by meaning and 2 × POOL found by name at most; the coverage of the query's words,
+    and the lexical boost it switched on."""
     mask = snapshot.mask(kinds=kinds, extra_rows=extra_rows, facets=facets)
     visible = snapshot.mask(extra_rows=extra_rows)
     # Kinds found by name (organisations) join only when the query names them (every word of
     # it in their document), and count in nothing the other kinds are ranked by. Asked for on
     # their own, when none is named (``search``'s second try), they are ranked by meaning.
     by_name = snapshot.by_name()
-    by_name_only = bool(kinds) and set(kinds) <= registry.found_by_name()
+    by_name_only = by_name.any() and (
+        (bool(kinds) and set(kinds) <= registry.found_by_name())
+        or (any((facets or {}).values()) and not (mask & ~by_name).any()))
     named_allowed = None
     if not by_name_only and by_name.any():
         named_allowed = mask & by_name
@@ -424,14 +428,15 @@ def _rank(query, terms, snapshot, extra_rows, *, kinds, facets, method, soon=Non
                          else (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)))
     exactly_named = set(named_rows[exact].tolist())
     scores: dict[int, tuple[float, float, float, float]] = {}  # row → score, cos, lex, near
+    named_scores: dict[int, tuple[float, float, float, float]] = {}  # the same, found by name
     boost = 1.0 if method == "lexical" else 0.0  # lexical: closeness is the lexical score
     best_lexical = max((score for _, score in lexical_hits), default=0.0) or 1.0
     if method == "lexical":
         for document_id, score in lexical_hits:
             scores[snapshot.row_of[document_id]] = (score / best_lexical, 0.0,
                                                     score / best_lexical, 0.0)
-        for row in named_rows[:POOL].tolist():  # every word found: the best lexical score
-            scores[row] = (1.0 + NAME_FIRST * (row in exactly_named), 0.0, 1.0, 0.0)
+        for row in named_rows.tolist():  # every word found: the best lexical score
+            named_scores[row] = (1.0 + NAME_FIRST * (row in exactly_named), 0.0, 1.0, 0.0)
     else:
         legs = semantic.result()
         boost = (0.0 if method != "hybrid" or coverage < THETA
@@ -441,34 +446,36 @@ def _rank(query, terms, snapshot, extra_rows, *, kinds, facets, method, soon=Non
         if lexical_of and legs.vector is not None:  # exact, as the nearest are
             found = np.fromiter(lexical_of, dtype=np.int64, count=len(lexical_of))
             legs.cosines[found] = snapshot.exact(found, legs.vector)
-        named_hits: dict[int, float] = {}
-        if len(named_rows):
-            if legs.vector is not None:  # the POOL closest of those named ("council": 400)
-                legs.cosines[named_rows] = snapshot.exact(named_rows, legs.vector)
-                named_rows = named_rows[np.lexsort((named_rows, -legs.cosines[named_rows]))]
-            named_hits = dict.fromkeys(named_rows[:POOL].tolist(), 1.0)
-            named_hits.update(dict.fromkeys(exactly_named, 1.0))
-        rows = list(dict.fromkeys(_kept_nearest(legs) + list(lexical_of) + list(named_hits)))
+        rows = list(dict.fromkeys(_kept_nearest(legs) + list(lexical_of)))
         hybrid = method == "hybrid"
         near = _near(snapshot, legs, rows) if hybrid else dict.fromkeys(rows, 0.0)
         named = places.countries_in(query) if hybrid else frozenset()  # cached
 
         def score(row: int, closeness: float, near_row: float) -> float:
             place = PLACE_BOOST if named and named & snapshot.countries(row) else 0.0
-            # Named: every word of the query in it, as BETA_ALL_WORDS rewards in the others.
-            lexical_boost = (BETA_ALL_WORDS if row in named_hits
-                             else boost * lexical_of.get(row, 0.0))
-            return (closeness + lexical_boost + NEIGHBOUR_WEIGHT * near_row + place
-                    + NAME_FIRST * (row in exactly_named))
+            return (closeness + boost * lexical_of.get(row, 0.0) + NEIGHBOUR_WEIGHT * near_row
+                    + place)
 
         for row in rows:
             cosine = float(legs.cosines[row])
-            scores[row] = (score(row, cosine, near[row]), cosine,
-                           named_hits.get(row, lexical_of.get(row, 0.0)), near[row])
+            scores[row] = (score(row, cosine, near[row]), cosine, lexical_of.get(row, 0.0),
+                           near[row])
         if hybrid and legs.encoded is not None:
             _late_interaction(snapshot, legs, scores, score)
-    ordered = sorted(scores.items(), key=lambda item: (-item[1][0], int(snapshot.ids[item[0]])))
-    return ordered, coverage, boost
+        # Those named: their own cosine with the whole all-words boost, first when the query
+        # is their name. No neighbours or word pieces: they are found by name, not meaning,
+        # and their own lane leaves the others' neighbours and late pool as they were.
+        cosines = (snapshot.exact(named_rows, legs.vector) if legs.vector is not None
+                   else np.zeros(len(named_rows)))
+        for row, cosine in zip(named_rows.tolist(), cosines.tolist(), strict=True):
+            named_scores[row] = (cosine + BETA_ALL_WORDS + NAME_FIRST * (row in exactly_named),
+                                 cosine, 1.0, 0.0)
+
+    def best(lane: dict) -> list:
+        return sorted(lane.items(), key=lambda item: (-item[1][0], int(snapshot.ids[item[0]])))
+
+    # Each lane keeps its 2 × POOL best, so the named never push out what answers by meaning.
+    return best(dict(best(scores)[:2 * POOL] + best(named_scores)[:2 * POOL])), coverage, boost
 
 
 def _late_interaction(snapshot: Snapshot, legs: _Semantic, scores: dict, score) -> None:
@@ -624,9 +631,11 @@ def from_named_places(results: Results) -> NamedPlaces | None:
 
 
 def facet_names() -> dict[str, str]:
-    """Every facet any kind offers, with its label, in the order pages show them."""
+    """Every facet any kind offers, with its label, in the order pages show them: those of
+    kinds found by what they are about first (cases: what people search for), then those of
+    kinds found by name (organisations)."""
     names = {"kind": "Kind"}
-    for kind in registry.kinds().values():
+    for kind in sorted(registry.kinds().values(), key=lambda kind: kind.found_by_name):
         for name, label in kind.facets.items():
             names.setdefault(name, label)
     return names

@@ -29,7 +29,7 @@ import numpy as np
 from django.db import connection
 from django.db.models import Count, Max, Sum
 
-from hub.search import places, registry
+from hub.search import places
 from hub.search.embedding import DIMENSIONS, from_bytes
 from hub.search.models import Document, IndexState, PieceVectors
 from hub.search.text import word_stems
@@ -66,8 +66,12 @@ class Snapshot:
     row_of: dict[int, int] = field(default_factory=dict)
     _postings: dict | None = None
     _piece_counts: tuple[np.ndarray, int] | None = None
-    _by_name: np.ndarray | None = None
+    # Which rows are of kinds found by name (Document.found_by_name, set from the kind).
+    found_by_name: np.ndarray | None = None
+    # Their words, read when first needed (row → (every stem, the title's stems)); after an
+    # index change only the changed rows are read again (``_names_missing``).
     _names: dict[int, tuple[frozenset[str], frozenset[str]]] | None = None
+    _names_missing: frozenset[int] = frozenset()
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -127,12 +131,11 @@ class Snapshot:
         return self._postings
 
     def by_name(self) -> np.ndarray:
-        """Which rows are of kinds found by their names (``registry.Kind.found_by_name``)."""
-        if self._by_name is None:
-            names = sorted(registry.found_by_name())
-            self._by_name = (np.isin(self.kinds, names) if names and len(self.kinds)
-                             else np.zeros(len(self.published), dtype=bool))
-        return self._by_name
+        """Which rows are of kinds found by their names (``registry.Kind.found_by_name``), as
+        the database marks them (the lexical index leaves out the same rows)."""
+        if self.found_by_name is None:
+            self.found_by_name = np.zeros(len(self.published), dtype=bool)
+        return self.found_by_name
 
     def named(self, stems: frozenset[str], allowed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The allowed rows of kinds found by name whose document holds every one of these word
@@ -141,17 +144,23 @@ class Snapshot:
         regulator" is The Pensions Regulator)."""
         if not stems or not self.by_name().any():
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
-        if self._names is None:
-            texts = Document.objects.filter(found_by_name=True).values_list(
-                "id", "title", "body", "meta")
-            self._names = {self.row_of[pk]: (word_stems(f"{title} {body} {meta}"),
-                                             word_stems(title, stopwords=False))
-                           for pk, title, body, meta in texts.iterator(chunk_size=2000)
-                           if pk in self.row_of}
-        rows = sorted(row for row, (held, _title) in self._names.items()
+        names = self._names
+        if names is None or self._names_missing:
+            texts = Document.objects.filter(found_by_name=True)
+            if names is not None:  # only what changed since the last snapshot
+                texts = texts.filter(id__in=[int(self.ids[row]) for row in self._names_missing])
+            read = {self.row_of[pk]: (word_stems(f"{title} {body} {meta}"),
+                                      word_stems(title, stopwords=False))
+                    for pk, title, body, meta in texts.values_list(
+                        "id", "title", "body", "meta").iterator(chunk_size=2000)
+                    if pk in self.row_of}
+            # A new dict, never one changed in place: other searches may be reading the old.
+            names = self._names = {**(names or {}), **read}
+            self._names_missing = frozenset()
+        rows = sorted(row for row, (held, _title) in names.items()
                       if allowed[row] and stems <= held)
         return (np.array(rows, dtype=np.int64),
-                np.array([self._names[row][1] == stems for row in rows], dtype=bool))
+                np.array([names[row][1] == stems for row in rows], dtype=bool))
 
     def piece_weights(self, pieces: np.ndarray) -> np.ndarray:
         """How telling each of these word pieces is: ln((N + 1) / (n + 0.5)), at least 0, where
@@ -206,7 +215,8 @@ class Snapshot:
         return allowed
 
 
-FIELDS = ("id", "object_id", "kind", "published", "facets", "embedding", "pieces", "updated_at")
+FIELDS = ("id", "object_id", "kind", "published", "facets", "embedding", "pieces", "updated_at",
+          "found_by_name")
 SPLIT_SCAN_ROWS = 20_000  # below this, a second thread costs more than it saves
 _scan_thread = Threads(1, "scan")
 
@@ -406,12 +416,13 @@ class VectorIndex:
         with vector_cursor() as cursor:
             cursor.execute(
                 f"SELECT id, object_id, kind, published, {facets_sql}, embedding, "  # noqa: S608
-                "pieces FROM search_document ORDER BY id"
+                "pieces, found_by_name FROM search_document ORDER BY id"
             )
             rows = cursor.fetchall()
         if not rows:
             return Snapshot(token=token)
-        ids, object_ids, kinds, published, facets, embeddings, pieces = zip(*rows, strict=True)
+        ids, object_ids, kinds, published, facets, embeddings, pieces, by_name = zip(
+            *rows, strict=True)
         width = DIMENSIONS * 4
         blank = bytes(width)
         raw = b"".join(bytes(e) if e is not None and len(e) == width else blank
@@ -424,6 +435,7 @@ class VectorIndex:
             object_ids=np.fromiter(object_ids, dtype=np.int64, count=len(rows)),
             kinds=np.array(kinds, dtype="<U20"),
             published=np.fromiter((bool(p) for p in published), dtype=bool, count=len(rows)),
+            found_by_name=np.fromiter((bool(b) for b in by_name), dtype=bool, count=len(rows)),
             matrix=matrix, present=matrix.any(axis=1), facets=list(facets),
             pieces=[bytes(p) if p else None for p in pieces],
             row_of=dict(zip(ids, range(len(rows)), strict=True)),
@@ -442,6 +454,7 @@ class VectorIndex:
         kinds = np.concatenate([old.kinds, np.array([r[2] for r in additions], dtype="<U20")])
         published = np.concatenate([old.published,
                                     np.array([r[3] for r in additions], dtype=bool)])
+        by_name = np.concatenate([old.by_name(), np.array([r[8] for r in additions], dtype=bool)])
         matrix = np.zeros((count, DIMENSIONS), dtype=np.float16)
         matrix[: len(old)] = old.matrix
         facets = list(old.facets) + [r[4] for r in additions]
@@ -452,29 +465,35 @@ class VectorIndex:
         for row in updates + additions:
             index = row_of[row[0]]
             kinds[index], published[index], facets[index] = row[2], row[3], row[4]
+            by_name[index] = row[8]
             pieces[index] = bytes(row[6]) if row[6] else None
             vector = from_bytes(row[5])
             matrix[index] = vector if vector is not None else 0.0
         snapshot = Snapshot(token=token, last_updated=old.last_updated, ids=ids,
                             object_ids=object_ids, kinds=kinds, published=published,
-                            matrix=matrix, present=matrix.any(axis=1), facets=facets,
-                            pieces=pieces, row_of=row_of)
+                            found_by_name=by_name, matrix=matrix, present=matrix.any(axis=1),
+                            facets=facets, pieces=pieces, row_of=row_of)
         if old._piece_counts is not None:
             # Counting every document's pieces again takes 0.2 s at 100k: correct the counts
             # by the rows that changed instead.
             counts, documents = old._piece_counts[0].copy(), old._piece_counts[1]
-            by_name = registry.found_by_name()
+            old_by_name = old.by_name()
             for row in updates + additions:
                 index = row_of[row[0]]
-                if kinds[index] in by_name:
-                    continue
-                if index < len(old) and old.published[index] and old.pieces[index]:
+                if (index < len(old) and old.published[index] and not old_by_name[index]
+                        and old.pieces[index]):
                     np.subtract.at(counts, np.frombuffer(old.pieces[index], dtype="<u2"), 1)
                     documents -= 1
-                if published[index] and pieces[index]:
+                if published[index] and not by_name[index] and pieces[index]:
                     np.add.at(counts, np.frombuffer(pieces[index], dtype="<u2"), 1)
                     documents += 1
             snapshot._piece_counts = (counts, documents)
+        if old._names is not None:  # the words of rows found by name, but those that changed
+            changed = {row_of[row[0]] for row in updates + additions}
+            snapshot._names = {row: words for row, words in old._names.items()
+                               if row not in changed}
+            snapshot._names_missing = frozenset(old._names_missing | {
+                index for index in changed if by_name[index]})
         return snapshot
 
     def forget_pieces(self) -> None:

@@ -46,7 +46,13 @@ def _triggers(listed_new: str, listed_old: str, watched: str) -> list[str]:
 
 SQLITE = _triggers(LISTED.format(row="new"), LISTED.format(row="old"),
                    f"{COLUMNS}, published, found_by_name")
-SQLITE_REVERSE = _triggers("new.published", "old.published", f"{COLUMNS}, published")
+# Back: the documents found by name return to the published-only table (which must hold
+# every published row before triggers that assume so may delete one from it).
+SQLITE_REVERSE = [
+    f"""INSERT INTO search_public_fts(rowid, {COLUMNS})
+        SELECT id, {COLUMNS} FROM search_document WHERE published AND found_by_name""",
+    *_triggers("new.published", "old.published", f"{COLUMNS}, published"),
+]
 
 
 def _run(statements):

@@ -95,7 +95,7 @@ def test_documents_found_by_name_count_in_no_piece_weight():
     common, rare = 1000, 2000
     snapshot = vectors.Snapshot(
         kinds=np.array(["case", "case", "organisation"]),
-        published=np.array([True, True, True]),
+        published=np.array([True, True, True]), found_by_name=np.array([False, False, True]),
         pieces=[np.array(p, "<u2").tobytes() for p in ([common, rare], [common], [rare])])
     weights = snapshot.piece_weights(np.array([common, rare]))
     # Over the 2 cases only: the organisation's "rare" piece is not counted.
