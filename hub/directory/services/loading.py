@@ -9,6 +9,7 @@ from django.db import transaction
 
 from hub.core.audit import audit
 from hub.directory.models import Organisation, Source, Status
+from hub.directory.search import KIND as SEARCH_KIND
 from hub.directory.services.slugs import free_slug
 from hub.directory.sources import (
     SOURCES,
@@ -20,6 +21,7 @@ from hub.directory.sources import (
     read_source,
 )
 from hub.search.services import batch as search_batch
+from hub.search.services import index_objects
 
 
 @dataclass
@@ -83,8 +85,9 @@ def public_bodies_load(*, data_dir: Path) -> LoadReport:
     - GOV.UK's parent and child links are kept in step for the bodies in the file (links to
       bodies not in the directory are counted and left out).
 
-    - What changed is searchable when it returns (indexed together at the end, not one by
-      one in the background).
+    - Every body is searchable when it returns: what changed is indexed together at the end
+      (not one by one in the background), and so is any body the search index lacks (a
+      directory loaded before organisations were searchable).
 
     One audit entry records each run, with its counts.
     """
@@ -100,6 +103,7 @@ def public_bodies_load(*, data_dir: Path) -> LoadReport:
             report.rejections.extend(rejections)
             report.files[path.name] = len(records)
             _load_records(spec=spec, records=records, report=report, file_name=path.name)
+    index_objects(SEARCH_KIND.name)  # embeds only what is new or changed
     audit(actor=None, action="organisation.load", detail=report.as_dict())
     return report
 

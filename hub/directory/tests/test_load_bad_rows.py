@@ -246,3 +246,18 @@ def test_a_slug_already_taken_gets_the_code_added(data_dir):
 )
 def test_names_in_capitals_are_made_readable(capitals, readable):
     assert readable_name(capitals) == readable
+
+
+def test_every_body_is_searchable_when_the_load_returns_even_one_loaded_before(data_dir):
+    from hub.search.models import Document
+    from hub.search.selectors import search
+
+    _load(data_dir)
+    documents = Document.objects.filter(kind="organisation")
+    assert documents.filter(embedding__isnull=False).count() == 40
+    first = Organisation.objects.order_by("pk").first()
+    assert search(first.name, user=None).hits[0].document.title == first.name
+    # A directory loaded before its bodies were searchable: the next load indexes them.
+    documents.delete()
+    _load(data_dir)
+    assert documents.filter(embedding__isnull=False).count() == 40
