@@ -67,3 +67,12 @@ def test_a_public_servant_signs_up_verifies_signs_in_and_searches_the_directory(
     page.get_by_role("link", name="HM Revenue & Customs").first.click()
     visit.check("hmrc")
     assert page.locator("h1").inner_text().strip() == "HM Revenue & Customs"
+
+    # The one search box in the header finds the body by name too, first, beside the cases.
+    page.fill("#header-search", "HM Revenue and Customs")
+    page.locator("header").get_by_role("button", name="Search").click()
+    page.wait_for_url("**/search/?q=*")
+    visit.check("header-search-hmrc")
+    first = page.locator("main .hub-search-results li").first
+    assert "HM Revenue & Customs" in first.inner_text()
+    assert "Organisation" in first.inner_text()
