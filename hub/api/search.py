@@ -160,7 +160,9 @@ class SimilarIn(Schema):
                                description="What is being written: at least two words"),
                     AfterValidator(_two_words)]
     kind: list[KindName] = Field(default_factory=list,
-                                 description="Only these kinds; default every kind")
+                                 description="Only these kinds; by default every kind but "
+                                             "organisations, which are found by name and so "
+                                             "are offered only when asked for")
     limit: Annotated[int, Field(ge=1, le=20)] = 5
 
 
