@@ -119,8 +119,8 @@ def search(
     """Ranked by the hub's hybrid of full-text and semantic search: a query that shares no
     word with a case still finds it. Organisations are found by name: one appears when every
     word of the query is in its name, other names, description, type or place, first when the
-    query is its name. Unpublished work appears only to those who may open it. Facet
-    parameters take the `value`s listed under `facets`."""
+    query is its name or one of its other names ("HMRC"). Unpublished work appears only to
+    those who may open it. Facet parameters take the `value`s listed under `facets`."""
     if not allowed(request, "search"):
         raise TooManyRequests(retry_after())
     facets = {"challenge_area": challenge_area, "country": country,

@@ -52,6 +52,7 @@ def organisation_document(organisation: Organisation) -> DocumentData:
         ) if part),
         meta=meta,
         caption=" · ".join(part for part in (kind, where, closed) if part),
+        names=names,
         facets={name: values for name, values in facets.items() if values},
     )
 

@@ -33,6 +33,8 @@ class Document(models.Model):
     # Of a kind found by its name (an organisation: registry.Kind.found_by_name): left out of
     # the published-only lexical index and its statistics, which the other kinds rank by.
     found_by_name = models.BooleanField(default=False)
+    # Its other names, one per line ("HMRC"): a query that is one of them names it exactly.
+    names = models.TextField(blank=True, default="")
     # {"challenge_area": ["health"], "country": ["GB"], "evidence_level": ["2"], ...}
     facets = models.JSONField(default=dict, blank=True)
     # What is shown under the title in results: organisation, country, year…

@@ -27,6 +27,9 @@ class DocumentData:
     caption: str = ""       # shown under the title in results
     state: str = ""         # unpublished: what it is ("Draft", "In review"), shown on its tag
     facets: dict[str, list[str]] = field(default_factory=dict)
+    # Other names it is known by ("HMRC"), for kinds found by name: a query that is one of
+    # them names it exactly, as its title does. (Put them in its text too, to be found.)
+    names: list[str] = field(default_factory=list)
 
     def embedding_text(self) -> str:
         """What the model embeds: title, main text, detail, then the metadata line — the text

@@ -31,7 +31,7 @@ ONE_DAY = 24 * 60 * 60
 # What a document takes from its object (registry.DocumentData), besides its embedding.
 SHOWN_FIELDS = ("source_id", "title", "body", "detail", "meta", "url", "published", "facets",
                 "caption", "state")
-WRITTEN_FIELDS = (*SHOWN_FIELDS, "found_by_name")  # the last from the kind
+WRITTEN_FIELDS = (*SHOWN_FIELDS, "found_by_name", "names")  # found_by_name: from the kind
 _pending = threading.local()
 logger = logging.getLogger(__name__)
 
@@ -108,6 +108,7 @@ def _write(kind_name: str, documents: list[registry.DocumentData], *,
             for name in SHOWN_FIELDS:
                 setattr(document, name, getattr(data, name))
             document.found_by_name = by_name
+            document.names = "\n".join(name.strip() for name in data.names if name.strip())
             document.title = document.title[:300]
             document.caption = document.caption[:300]
             document.state = document.state[:40]

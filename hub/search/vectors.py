@@ -68,9 +68,10 @@ class Snapshot:
     _piece_counts: tuple[np.ndarray, int] | None = None
     # Which rows are of kinds found by name (Document.found_by_name, set from the kind).
     found_by_name: np.ndarray | None = None
-    # Their words, read when first needed (row → (every stem, the title's stems)); after an
-    # index change only the changed rows are read again (``_names_missing``).
-    _names: dict[int, tuple[frozenset[str], frozenset[str]]] | None = None
+    # Their words, read when first needed (row → (every stem, the stems of its title and of
+    # each of its other names)); after an index change only the changed rows are read again
+    # (``_names_missing``).
+    _names: dict[int, tuple[frozenset[str], tuple[frozenset[str], ...]]] | None = None
     _names_missing: frozenset[int] = frozenset()
 
     def __len__(self) -> int:
@@ -140,8 +141,9 @@ class Snapshot:
     def named(self, stems: frozenset[str], allowed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The allowed rows of kinds found by name whose document holds every one of these word
         stems (``text.word_stems``, without stopwords) in its title, main text or metadata; and
-        which of them the stems name exactly (their title's words, stopwords aside: "pensions
-        regulator" is The Pensions Regulator)."""
+        which of them the stems name exactly (their title's words, or one of their other
+        names', stopwords aside: "pensions regulator" is The Pensions Regulator, "HMRC" is HM
+        Revenue & Customs)."""
         if not stems or not self.by_name().any():
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
         names = self._names
@@ -150,9 +152,10 @@ class Snapshot:
             if names is not None:  # only what changed since the last snapshot
                 texts = texts.filter(id__in=[int(self.ids[row]) for row in self._names_missing])
             read = {self.row_of[pk]: (word_stems(f"{title} {body} {meta}"),
-                                      word_stems(title, stopwords=False))
-                    for pk, title, body, meta in texts.values_list(
-                        "id", "title", "body", "meta").iterator(chunk_size=2000)
+                                      tuple(word_stems(name, stopwords=False)
+                                            for name in [title, *others.splitlines()]))
+                    for pk, title, body, meta, others in texts.values_list(
+                        "id", "title", "body", "meta", "names").iterator(chunk_size=2000)
                     if pk in self.row_of}
             # A new dict, never one changed in place: other searches may be reading the old.
             names = self._names = {**(names or {}), **read}
@@ -160,7 +163,7 @@ class Snapshot:
         rows = sorted(row for row, (held, _title) in names.items()
                       if allowed[row] and stems <= held)
         return (np.array(rows, dtype=np.int64),
-                np.array([names[row][1] == stems for row in rows], dtype=bool))
+                np.array([stems in names[row][1] for row in rows], dtype=bool))
 
     def piece_weights(self, pieces: np.ndarray) -> np.ndarray:
         """How telling each of these word pieces is: ln((N + 1) / (n + 0.5)), at least 0, where
