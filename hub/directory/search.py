@@ -5,7 +5,7 @@ An organisation's document says who it is, not what it has done: its name, the o
 goes by, its description, what kind of body it is and where. What it has tried is in its cases,
 which are documents of their own; were it in the organisation's document too, every council
 would answer every question about councils' work. (How organisations share the one list of
-results with cases: docs/decisions/0006-search-ranking.md, "Kinds".)
+results with cases: docs/decisions/0006-search-ranking.md, "Kinds found by name".)
 """
 
 from collections.abc import Iterable, Iterator
