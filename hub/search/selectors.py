@@ -201,17 +201,17 @@ def search(query: str, *, user, kinds: list[str] | None = None,
     return results
 
 
-def _values(snapshot: Snapshot, row: int) -> dict[str, list]:
-    return {**snapshot.facets_at(row), "kind": [str(snapshot.kinds[row])]}
+def _values(snapshot: Snapshot, row: int) -> dict[str, tuple[str, ...]]:
+    return snapshot.facet_values(row)
 
 
 def _has(snapshot: Snapshot, row: int, chosen: dict[str, set[str]], *,
-         but: str | None = None, values: dict[str, list] | None = None) -> bool:
+         but: str | None = None, values: dict[str, tuple[str, ...]] | None = None) -> bool:
     """Whether a row has one of the chosen values of every chosen facet (but ``but``);
     ``values``: the row's, when the caller has them."""
     if values is None:
         values = _values(snapshot, row)
-    return all(chosen[name] & {str(value) for value in values.get(name, ())}
+    return all(not chosen[name].isdisjoint(values.get(name, ()))
                for name in chosen if name != but)
 
 
@@ -224,7 +224,7 @@ def _facet_counts(snapshot: Snapshot, rows: list[int],
             if not chosen or _has(snapshot, row, chosen, but=name, values=values_of):
                 by_value = counts.setdefault(name, {})
                 for value in values:
-                    by_value[str(value)] = by_value.get(str(value), 0) + 1
+                    by_value[value] = by_value.get(value, 0) + 1
     return facet_counts(counts)
 
 

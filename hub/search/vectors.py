@@ -1,10 +1,13 @@
 """The semantic leg: every document's embedding held in this process's memory as one matrix of
-half-precision numbers, searched exhaustively (cosine = dot product of unit vectors): a scan of
-every row in half precision (torch: half the memory to read of float32, 3–7 ms a query at 100k
-documents against 8–9 with numpy's float32, 73 MB instead of 146), then the best rows computed
-again in float32 arithmetic (``nearest``, ``exact``), so what is ranked is decided on exact
-products of the stored numbers. (Half precision keeps a unit vector's numbers to within 0.05%:
-cosines move by less than 1e-4.) Each document's distinct word
+half-precision numbers (73 MB at 100k documents; half precision keeps a unit vector's numbers
+to within 0.05%: cosines move by less than 1e-4), searched exhaustively (cosine = dot product
+of unit vectors). Every row is scanned in 8 bits (``Quantised``: 38 MB more at 100k, and 5–6
+ms of one core a query where the half-precision scan took 8–10, or 11–12 split over two),
+each approximate cosine with a bound on its error; every row the bound leaves in reach of the
+best is then computed again in float32 arithmetic from the half-precision row (``nearest``,
+``exact``), so what is ranked is decided on exact products of the stored numbers, whatever
+the scan's error. (Where torch lacks the 8-bit product, the scan is in half precision, and
+the best rows with a margin are made exact.) Each document's distinct word
 pieces are held too (their weights); the word-piece vectors themselves (``PieceVectors``) are
 read only for a query's best candidates, and remembered until the index changes.
 
@@ -73,18 +76,29 @@ class Snapshot:
     # (``_names_missing``).
     _names: dict[int, tuple[frozenset[str], tuple[frozenset[str], ...]]] | None = None
     _names_missing: frozenset[int] = frozenset()
+    _facet_values: dict[int, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    # The matrix in 8 bits, for the scan (made from ``matrix`` when not given).
+    quantised: "Quantised | None" = None
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def scan(self, vector: np.ndarray) -> np.ndarray:
-        """Every row's cosine to a unit vector, from the half-precision scan: each within about
-        3e-4 of the exact one, good for choosing candidates (``nearest`` makes them exact).
-        A large index is scanned in two halves at once, the second on a thread of its own
-        (torch runs on one thread, so as not to take the whole machine from other work:
-        measured at 100k, 4 ms instead of 6 when a core is free)."""
+        """Every row's approximate cosine to a unit vector, good for choosing candidates
+        (``nearest`` makes them exact): from the 8-bit rows (``Quantised``), each within
+        ``scan_error`` of the exact one; where torch cannot, from the half-precision rows
+        (within about 3e-4), a large index in two halves at once, the second on a thread of
+        its own (torch runs on one thread, so as not to take the whole machine from other
+        work)."""
         import torch  # loaded with the model, which made the vector
 
+        if not len(self):
+            return np.zeros(0, dtype=np.float32)
+        if self.scans_eight_bit():
+            quantised = self.eight_bits()
+            query = torch.from_numpy(np.asarray(vector, dtype=np.float32)).to(torch.bfloat16)
+            return torch._weight_int8pack_mm(query[None, :], quantised.codes_tensor,
+                                             quantised.scales_tensor)[0].float().numpy()
         matrix = torch.from_numpy(self.matrix)
         query = torch.from_numpy(np.ascontiguousarray(vector, dtype=self.matrix.dtype))
         if len(self) < SPLIT_SCAN_ROWS:
@@ -93,6 +107,25 @@ class Snapshot:
         second = _scan_thread.submit(torch.mv, matrix[half:], query)
         first = torch.mv(matrix[:half], query)
         return torch.cat([first, second.result()]).numpy().astype(np.float32)
+
+    def scans_eight_bit(self) -> bool:
+        """Whether ``scan`` is in 8 bits: where torch can, for rows of a width the product
+        takes (a multiple of 8 numbers, as the model's 384: it reads narrower rows wrongly)."""
+        return self.matrix.shape[1] % 8 == 0 and _eight_bit_scan()
+
+    def eight_bits(self) -> "Quantised":
+        """The matrix in 8 bits (made once, if the snapshot was not given it)."""
+        if self.quantised is None or len(self.quantised.scales) != len(self.matrix):
+            self.quantised = Quantised.of(self.matrix)
+        return self.quantised
+
+    def scan_error(self, cosines: np.ndarray, vector: np.ndarray) -> np.ndarray | None:
+        """For each row, a bound on how far ``scan``'s cosine (or the exact one, where it
+        has been written into ``cosines`` since) may be from the exact cosine; None for the
+        half-precision scan, whose error is not bounded here."""
+        if not len(self) or not self.scans_eight_bit():
+            return None
+        return self.eight_bits().error(cosines, vector)
 
     def vectors(self, rows) -> np.ndarray:
         """These rows' vectors, in float32 for arithmetic (converted by torch: numpy's
@@ -109,9 +142,12 @@ class Snapshot:
     def nearest(self, cosines: np.ndarray, mask: np.ndarray, k: int,
                 vector: np.ndarray) -> np.ndarray:
         """The rows of the ``k`` highest cosines among the allowed rows, best first, decided on
-        exact cosines: the scan's best (with a margin of a tenth, wider than its error) are
+        exact cosines: every row the scan's error leaves in reach of the ``k`` best (after
+        the half-precision scan: its best with a margin of a tenth, wider than its error) is
         computed again exactly and written back into ``cosines``."""
-        candidates = top(cosines, mask, k + k // 10 + 10)
+        error = self.scan_error(cosines, vector)
+        candidates = (top(cosines, mask, k + k // 10 + 10) if error is None
+                      else within_reach(cosines, error, mask, k))
         cosines[candidates] = self.exact(candidates, vector)
         order = np.lexsort((candidates, -cosines[candidates]))
         return candidates[order][:k]
@@ -188,6 +224,17 @@ class Snapshot:
             facets = self.facets[row] = json.loads(facets) or {}
         return facets or {}
 
+    def facet_values(self, row: int) -> dict[str, tuple[str, ...]]:
+        """A row's facet values as text, its kind among them: {"country": ("GB",), …,
+        "kind": ("case",)} (remembered: every search counts its results' values)."""
+        values = self._facet_values.get(row)
+        if values is None:
+            values = self._facet_values[row] = {
+                **{name: tuple(str(value) for value in found)
+                   for name, found in self.facets_at(row).items()},
+                "kind": (str(self.kinds[row]),)}
+        return values
+
     def countries(self, row: int) -> frozenset[str]:
         """The ISO codes of the places a row's "country" facet names."""
         return places.of_values(self.facets_at(row).get("country"))
@@ -216,6 +263,116 @@ class Snapshot:
                     chosen[rows] = True
             allowed &= chosen
         return allowed
+
+
+# The 8-bit scan's error, besides each row's own rounding (``Quantised.error``): bfloat16
+# keeps 8 significant bits, so its rounding of the product is within 2^-8 of it, relatively;
+# the product's float32 sums of 384 terms are within 384 × 2^-24 of the sum of their sizes.
+# Each is doubled, for safety.
+BFLOAT16_ROUNDING = 2.0 ** -7
+FLOAT32_SUMS = 2 * DIMENSIONS * 2.0 ** -24
+QUANTISE_CHUNK = 8192  # rows made 8-bit at a time (a chunk's float32 copy: 12 MB)
+
+
+@dataclass(frozen=True)
+class Quantised:
+    """The matrix in 8 bits, for the scan (torch's ``_weight_int8pack_mm``: the query in
+    bfloat16 times each row's codes, times the row's scale). Row i stands for
+    ``scales[i] · codes[i]``; ``residuals[i]`` is the length of what that misses of the
+    half-precision row, and ``norms[i]`` the length of ``scales[i] · codes[i]``, both rounded
+    up, so that the scan's error can be bounded for any query (``error``)."""
+
+    codes: np.ndarray      # (n, DIMENSIONS) int8
+    scales: np.ndarray     # (n,) float32, each a bfloat16 number
+    residuals: np.ndarray  # (n,) float32
+    norms: np.ndarray      # (n,) float32
+    codes_tensor: object = None
+    scales_tensor: object = None
+
+    def __post_init__(self) -> None:
+        import torch
+
+        object.__setattr__(self, "codes_tensor", torch.from_numpy(self.codes))
+        object.__setattr__(self, "scales_tensor",
+                           torch.from_numpy(self.scales).to(torch.bfloat16))
+
+    @classmethod
+    def of(cls, matrix: np.ndarray) -> "Quantised":
+        parts = [_quantise(matrix[start:start + QUANTISE_CHUNK])
+                 for start in range(0, len(matrix), QUANTISE_CHUNK)] or [_quantise(matrix)]
+        return cls(*(np.concatenate(arrays) for arrays in zip(*parts, strict=True)))
+
+    def with_rows(self, matrix: np.ndarray, rows: list[int]) -> "Quantised":
+        """For ``matrix``, which extends (or is) the matrix these were made from, with
+        ``rows`` changed or added: these, and those rows made again."""
+        count = len(matrix)
+        arrays = []
+        for old in (self.codes, self.scales, self.residuals, self.norms):
+            new = np.zeros((count, *old.shape[1:]), dtype=old.dtype)
+            new[: len(old)] = old
+            arrays.append(new)
+        if rows:
+            for new, made in zip(arrays, _quantise(matrix[rows]), strict=True):
+                new[rows] = made
+        return Quantised(*arrays)
+
+    def error(self, cosines: np.ndarray, vector: np.ndarray) -> np.ndarray:
+        """A bound on each row's |scanned − exact cosine| for this query: the row's rounding
+        to 8 bits (its residual, times the query's length), the query's to bfloat16 (its
+        length, times the row's), the float32 sums and the product's rounding to bfloat16
+        (relative to the cosine; exact cosines written into ``cosines`` are within it too)."""
+        import torch
+
+        query = np.asarray(vector, dtype=np.float32)
+        rounded = torch.from_numpy(query).to(torch.bfloat16).float().numpy()
+        length = float(np.linalg.norm(query.astype(np.float64)))
+        missed = float(np.linalg.norm(query.astype(np.float64) - rounded))
+        rounded_length = float(np.linalg.norm(rounded.astype(np.float64)))
+        return (self.residuals * length + self.norms * (missed + FLOAT32_SUMS * rounded_length)
+                + BFLOAT16_ROUNDING * np.abs(cosines) + 1e-6)
+
+
+def _quantise(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(codes, scales, residuals, norms) of these rows, as in ``Quantised``: each row scaled
+    so that its largest number is 127 (the scale rounded to bfloat16, as the product takes
+    it) and rounded to 8 bits."""
+    import torch
+
+    exact = np.asarray(rows, dtype=np.float32)
+    scales = np.abs(exact).max(axis=1) / 127.0 if exact.size else np.zeros(len(exact))
+    scales = torch.from_numpy(scales.astype(np.float32)).to(torch.bfloat16).float().numpy()
+    scales[scales == 0] = 1.0
+    codes = np.rint(exact / scales[:, None]).clip(-127, 127).astype(np.int8)
+    stood_for = codes.astype(np.float64) * scales[:, None]
+    residuals = np.linalg.norm(exact - stood_for, axis=1)
+    norms = np.linalg.norm(stood_for, axis=1)
+    return (codes, scales, np.nextafter(residuals.astype(np.float32), np.float32(np.inf)),
+            np.nextafter(norms.astype(np.float32), np.float32(np.inf)))
+
+
+_eight_bit: bool | None = None
+
+
+def _eight_bit_scan() -> bool:
+    """Whether torch has the 8-bit product the scan uses (a private operator of torch's,
+    checked once per process against numpy on a small example; without it the scan is in
+    half precision)."""
+    global _eight_bit
+    if _eight_bit is None:
+        try:
+            import torch
+
+            codes = (np.arange(2 * DIMENSIONS) % 255 - 127).astype(np.int8).reshape(2, DIMENSIONS)
+            query = np.linspace(-1, 1, DIMENSIONS, dtype=np.float32)
+            scales = np.array([0.5, 0.25], dtype=np.float32)
+            found = torch._weight_int8pack_mm(
+                torch.from_numpy(query).to(torch.bfloat16)[None, :], torch.from_numpy(codes),
+                torch.from_numpy(scales).to(torch.bfloat16))[0].float().numpy()
+            expected = (codes.astype(np.float32) @ query) * scales
+            _eight_bit = bool(np.allclose(found, expected, rtol=2e-2))
+        except (AttributeError, RuntimeError, NotImplementedError):
+            _eight_bit = False
+    return _eight_bit
 
 
 FIELDS = ("id", "object_id", "kind", "published", "facets", "embedding", "pieces", "updated_at",
@@ -442,6 +599,7 @@ class VectorIndex:
             matrix=matrix, present=matrix.any(axis=1), facets=list(facets),
             pieces=[bytes(p) if p else None for p in pieces],
             row_of=dict(zip(ids, range(len(rows)), strict=True)),
+            quantised=Quantised.of(matrix) if _eight_bit_scan() else None,
         )
 
     @staticmethod
@@ -472,10 +630,15 @@ class VectorIndex:
             pieces[index] = bytes(row[6]) if row[6] else None
             vector = from_bytes(row[5])
             matrix[index] = vector if vector is not None else 0.0
+        quantised = None
+        if old.quantised is not None and len(old.quantised.scales) == len(old):
+            # Only the rows that changed are made again in 8 bits.
+            quantised = old.quantised.with_rows(
+                matrix, sorted({row_of[row[0]] for row in updates + additions}))
         snapshot = Snapshot(token=token, last_updated=old.last_updated, ids=ids,
                             object_ids=object_ids, kinds=kinds, published=published,
                             found_by_name=by_name, matrix=matrix, present=matrix.any(axis=1),
-                            facets=facets, pieces=pieces, row_of=row_of)
+                            facets=facets, pieces=pieces, row_of=row_of, quantised=quantised)
         if old._piece_counts is not None:
             # Counting every document's pieces again takes 0.2 s at 100k: correct the counts
             # by the rows that changed instead.
@@ -525,3 +688,17 @@ def top(scores: np.ndarray, mask: np.ndarray, k: int) -> np.ndarray:
         allowed, candidates = allowed[part], candidates[part]
     order = np.lexsort((allowed, -candidates))
     return allowed[order]
+
+
+def within_reach(cosines: np.ndarray, error: np.ndarray, mask: np.ndarray,
+                 k: int) -> np.ndarray:
+    """The allowed rows whose exact cosine may be among the ``k`` highest, when each exact
+    cosine is within ``error`` of ``cosines``: those whose highest possible value reaches the
+    k-th highest of the lowest possible values."""
+    allowed = np.flatnonzero(mask)
+    if len(allowed) <= k:
+        return allowed
+    approximate, margin = cosines[allowed], error[allowed]
+    lowest = approximate - margin
+    kth = np.partition(lowest, len(lowest) - k)[len(lowest) - k]
+    return allowed[approximate + margin >= kth]

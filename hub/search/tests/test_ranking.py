@@ -167,9 +167,22 @@ def test_the_nearest_documents_are_the_same_whether_or_not_they_come_from_the_re
         assert np.allclose(legs.cosines[legs.region], exact[legs.region], rtol=0, atol=1e-6)
 
 
-def test_the_half_precision_scan_chooses_what_exact_cosines_choose(monkeypatch):
-    # 384 numbers a vector, as the model's: the scan's own arithmetic is within 1e-3 of the
-    # exact cosine, and what is chosen and in what order is decided on the exact numbers.
+@pytest.fixture(params=["eight bits", "half precision"])
+def scan_kind(request, monkeypatch):
+    """Each test that takes it runs with the 8-bit scan and with the half-precision one (used
+    where torch lacks the 8-bit product)."""
+    from hub.search import vectors
+
+    assert vectors._eight_bit_scan()  # the torch this project pins has it
+    if request.param == "half precision":
+        monkeypatch.setattr(vectors, "_eight_bit", False)
+    return request.param
+
+
+def test_the_scan_chooses_what_exact_cosines_choose(scan_kind, monkeypatch):
+    # 384 numbers a vector, as the model's: the scan's own arithmetic is within a few
+    # thousandths of the exact cosine, and what is chosen and in what order is decided on the
+    # exact numbers.
     from hub.search import vectors
 
     snapshot = random_snapshot(count=vectors.SPLIT_SCAN_ROWS, seed=3, dimensions=384)
@@ -178,13 +191,70 @@ def test_the_half_precision_scan_chooses_what_exact_cosines_choose(monkeypatch):
         query = rng.standard_normal(384).astype(np.float32)
         query /= np.linalg.norm(query)
         exact = snapshot.matrix.astype(np.float32) @ query
-        scanned = snapshot.scan(query)  # in two halves at once
-        with monkeypatch.context() as patched:
-            patched.setattr(vectors, "SPLIT_SCAN_ROWS", len(snapshot) + 1)
-            assert np.array_equal(snapshot.scan(query), scanned)  # in one
-        assert np.abs(scanned - exact).max() < 1e-3
-        chosen = snapshot.nearest(scanned, snapshot.present, 1000, query)
-        assert chosen.tolist() == top(exact, snapshot.present, 1000).tolist()
+        scanned = snapshot.scan(query)
+        if scan_kind == "half precision":  # in two halves at once, or in one: the same
+            with monkeypatch.context() as patched:
+                patched.setattr(vectors, "SPLIT_SCAN_ROWS", len(snapshot) + 1)
+                assert np.array_equal(snapshot.scan(query), scanned)
+            assert np.abs(scanned - exact).max() < 1e-3
+        else:
+            assert np.abs(scanned - exact).max() < 5e-3
+        for k in (1000, 200, 10):
+            chosen = snapshot.nearest(scanned.copy(), snapshot.present, k, query)
+            assert chosen.tolist() == top(exact, snapshot.present, k).tolist()
+
+
+def test_the_eight_bit_scan_s_error_is_within_its_bound():
+    # The bound decides which rows are made exact: were it ever too small, a row among the
+    # best could be left out. Rows of very different sizes and spreads, a query that is not
+    # quite of unit length, and a row of one large number among small ones (the worst case
+    # for a scale set by the largest number).
+    from hub.search import vectors
+
+    rng = np.random.default_rng(11)
+    matrix = rng.standard_normal((5000, 384)).astype(np.float32)
+    matrix *= rng.uniform(0.01, 3.0, size=(5000, 1)).astype(np.float32)
+    matrix[::5] = rng.laplace(size=(1000, 384))
+    matrix[7] = 0.0
+    matrix[8, :] = 1e-3
+    matrix[8, 100] = 0.9
+    matrix = matrix.astype(np.float16)
+    snapshot = Snapshot(ids=np.arange(5000), matrix=matrix, present=matrix.any(axis=1))
+    quantised = snapshot.eight_bits()
+    missed = matrix.astype(np.float32) - quantised.scales[:, None] * quantised.codes
+    # Random queries, and the worst ones: a query along what a row's 8 bits miss meets the
+    # bound's main term (the residual's length) for that row.
+    queries = [rng.standard_normal(384).astype(np.float32) * rng.uniform(0.5, 2.0)
+               for _ in range(10)]
+    queries += [missed[row] / np.linalg.norm(missed[row]) for row in (8, 10, 11, 2000)]
+    worst = 0.0
+    for query in queries:
+        exact = matrix.astype(np.float32) @ query
+        scanned = snapshot.scan(query)
+        bound = snapshot.scan_error(scanned, query)
+        assert (np.abs(scanned - exact) <= bound).all()
+        worst = max(worst, float((np.abs(scanned - exact) / bound).max()))
+        assert bound.max() < 0.2 * np.abs(exact).max()  # a bound, but not a useless one
+        reach = set(vectors.within_reach(scanned, bound, snapshot.present, 50).tolist())
+        assert set(top(exact, snapshot.present, 50).tolist()) <= reach
+    assert worst > 0.5  # the worst queries come close to it: a bound half as wide would fail
+
+
+def test_rows_changed_in_the_index_are_made_again_in_eight_bits():
+    # A process follows the database by changing the rows that changed (``_apply``): their
+    # 8-bit rows must be what making the whole matrix again would give.
+    from hub.search.vectors import Quantised
+
+    rng = np.random.default_rng(5)
+    matrix = rng.standard_normal((300, 384)).astype(np.float16)
+    quantised = Quantised.of(matrix)
+    grown = np.concatenate([matrix, rng.standard_normal((20, 384)).astype(np.float16)])
+    grown[[3, 150]] = rng.standard_normal((2, 384)).astype(np.float16)
+    followed = quantised.with_rows(grown, [3, 150, *range(300, 320)])
+    made = Quantised.of(grown)
+    for name in ("codes", "scales", "residuals", "norms"):
+        assert np.array_equal(getattr(followed, name), getattr(made, name)), name
+    assert not np.array_equal(followed.codes[3], quantised.codes[3])
 
 
 def test_neighbours_found_on_two_threads_are_those_found_on_one(monkeypatch):
