@@ -186,8 +186,12 @@ def _public_sizes_postgresql(cursor, token: str) -> tuple[int, float]:
         return known
     cursor.execute(f"SELECT count(*) FROM search_document WHERE {_LISTED}")  # noqa: S608
     rows = int(cursor.fetchone()[0])
-    # SYSTEM sampling reads only the sampled pages (BERNOULLI would read them all).
-    sample = "" if rows <= 5000 else f"TABLESAMPLE SYSTEM ({min(100.0, 2e5 / rows):.4f})"
+    # SYSTEM sampling reads only the sampled pages (BERNOULLI would read them all); the same
+    # pages every time (REPEATABLE), so that every process scores alike: with a new sample
+    # per process, the same query's lexical scores differed in the fourth decimal from one
+    # web process to the next.
+    sample = ("" if rows <= 5000
+              else f"TABLESAMPLE SYSTEM ({min(100.0, 2e5 / rows):.4f}) REPEATABLE (0)")
     cursor.execute(
         f"""SELECT avg(length(d.search_vector))
             FROM search_document d {sample} WHERE {_LISTED}""")  # noqa: S608 - a number

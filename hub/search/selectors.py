@@ -240,6 +240,13 @@ class _Semantic:
     region_vectors: np.ndarray | None = None  # the region's vectors in float32, once needed
     # The likely candidates' piece vectors, being read meanwhile (VectorIndex.read_ahead)
     pieces_ahead: list[ReadAhead] = field(default_factory=list)
+    _positions: dict[int, int] | None = None
+
+    def positions(self) -> dict[int, int]:
+        """{row: its place in ``region``}."""
+        if self._positions is None:
+            self._positions = {row: at for at, row in enumerate(self.region.tolist())}
+        return self._positions
 
 
 def _semantic(query: str, snapshot: Snapshot, mask: np.ndarray, visible: np.ndarray,
@@ -339,33 +346,32 @@ def _near(snapshot: Snapshot, semantic: _Semantic, rows: list[int], *,
     near = dict.fromkeys(rows, 0.0)
     region = semantic.region
     count = min(NEIGHBOURS, len(region) - 1)
-    in_region = set(region.tolist())
-    candidates = np.array([row for row in rows if row in in_region], dtype=np.int64)
-    if not len(candidates) or count < 1:
+    positions = semantic.positions()
+    candidates = [row for row in rows if row in positions]
+    if not candidates or count < 1:
         return near
     known = semantic.neighbours
-    unknown = np.array([row for row in candidates.tolist() if row not in known], dtype=np.int64)
-    if len(unknown):  # (scoring again with late interaction: the same neighbours)
+    unknown = [row for row in candidates if row not in known]
+    if unknown:  # (scoring again with late interaction: the same neighbours)
         if semantic.region_vectors is None:
             semantic.region_vectors = snapshot.vectors(region)
+        at = np.array([positions[row] for row in unknown], dtype=np.int64)
         # Many rows (a query's nearest): half of them on a second thread, since the other
         # core is free by then (the database has answered): 4.8 ms → 3.7 at 100k.
-        half = len(unknown) // 2 if len(unknown) >= SPLIT_NEIGHBOUR_ROWS else len(unknown)
-        second = (_neighbour_thread.submit(_neighbours_in_region, snapshot, semantic,
-                                           unknown[half:], count)
-                  if half < len(unknown) else None)
-        found = _neighbours_in_region(snapshot, semantic, unknown[:half], count)
+        half = len(at) // 2 if len(at) >= SPLIT_NEIGHBOUR_ROWS else len(at)
+        second = (_neighbour_thread.submit(_neighbours_in_region, semantic, at[half:], count)
+                  if half < len(at) else None)
+        found = _neighbours_in_region(semantic, at[:half], count)
         if second is not None:
             found = np.concatenate([found, second.result()])
-        known.update(zip(unknown.tolist(), found, strict=True))
-    neighbours = np.stack([known[row] for row in candidates.tolist()])
+        known.update(zip(unknown, found, strict=True))
+    neighbours = np.stack([known[row] for row in candidates])
     values = semantic.cosines[region].copy()
-    if closeness:
-        for position, row in enumerate(region.tolist()):
-            if row in closeness:
-                values[position] = closeness[row]
+    for row, value in (closeness or {}).items():
+        if row in positions:
+            values[positions[row]] = value
     best = np.where(neighbours, values[None, :], -np.inf).max(axis=1)
-    near.update(zip(candidates.tolist(), best.tolist(), strict=True))
+    near.update(zip(candidates, best.tolist(), strict=True))
     return near
 
 
@@ -373,13 +379,12 @@ SPLIT_NEIGHBOUR_ROWS = 64
 _neighbour_thread = Threads(1, "neighbours")
 
 
-def _neighbours_in_region(snapshot: Snapshot, semantic: _Semantic, rows: np.ndarray,
-                          count: int) -> np.ndarray:
-    """For each of ``rows``, which documents of the query's region are its ``count`` closest
-    (a mask over the region; itself excluded)."""
-    region = semantic.region
-    between = snapshot.vectors(rows) @ semantic.region_vectors.T
-    between[rows[:, None] == region[None, :]] = -np.inf
+def _neighbours_in_region(semantic: _Semantic, at: np.ndarray, count: int) -> np.ndarray:
+    """For the region's documents at these places, which documents of the region are each
+    one's ``count`` closest (a mask over the region; itself excluded)."""
+    vectors = semantic.region_vectors
+    between = vectors[at] @ vectors.T
+    between[np.arange(len(at)), at] = -np.inf
     # A row's closest: those at least as close to it as its count-th closest.
     nth = np.partition(between, between.shape[1] - count, axis=1)[:, -count]
     return between >= nth[:, None]
